@@ -1,0 +1,260 @@
+// TOML → config, with one clear message naming the key at fault.
+#include "core/config/config.hpp"
+
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "core/util/duration.hpp"
+
+namespace sekisho {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Which keys each table may hold; "" is the top level.
+const std::map<std::string, std::set<std::string>>& schema() {
+  static const std::map<std::string, std::set<std::string>> s = {
+      {"", {"state_dir"}},
+      {"authd", {"socket", "clients", "max_connections", "request_timeout"}},
+      {"password",
+       {"profile", "min_length", "memory_kib", "iterations", "parallelism", "max_concurrent_hashes"}},
+      {"totp", {"issuer", "algorithm", "digits", "period", "window"}},
+      {"throttle",
+       {"free_failures", "base_delay", "max_delay", "lock_after", "source_free_failures", "forget_after"}},
+      {"audit", {"key_file", "head_log_interval"}},
+      {"enrollment", {"url", "lifetime"}},
+      {"keys", {"master_key_file"}},
+  };
+  return s;
+}
+
+struct bad_key {
+  std::string message;
+};
+
+// Reads typed values from one table and reports errors as "table.key: what is wrong".
+class table_reader {
+ public:
+  table_reader(const toml::value* table, std::string name) : table_(table), name_(std::move(name)) {}
+
+  const toml::value* find(const std::string& key) const {
+    if (table_ == nullptr) return nullptr;
+    const auto& t = table_->as_table();
+    auto it = t.find(key);
+    return it == t.end() ? nullptr : &it->second;
+  }
+  std::string qualified(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw bad_key{qualified(key) + ": " + what};
+  }
+
+  void string(const std::string& key, std::string& out) const {
+    if (auto* v = find(key)) {
+      if (!v->is_string()) fail(key, "expected a string");
+      out = v->as_string().str;
+      if (out.size() > 4096) fail(key, "too long");
+    }
+  }
+  void path(const std::string& key, fs::path& out) const {
+    std::string s;
+    string(key, s);
+    if (find(key)) {
+      if (s.empty()) fail(key, "must not be empty");
+      out = s;
+    }
+  }
+  template <class Int>
+  void integer(const std::string& key, Int& out, long long lo, long long hi) const {
+    if (auto* v = find(key)) {
+      if (!v->is_integer()) fail(key, "expected an integer");
+      auto n = v->as_integer();
+      if (n < lo || n > hi)
+        fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+      out = static_cast<Int>(n);
+    }
+  }
+  void duration(const std::string& key, std::chrono::seconds& out, std::chrono::seconds lo,
+                std::chrono::seconds hi) const {
+    if (auto* v = find(key)) {
+      if (!v->is_string()) fail(key, "expected a duration string such as \"15m\"");
+      auto d = parse_duration(v->as_string().str);
+      if (!d) fail(key, d.message());
+      if (*d < lo || *d > hi)
+        fail(key, "must be between " + std::to_string(lo.count()) + "s and " + std::to_string(hi.count()) + "s");
+      out = *d;
+    }
+  }
+  void string_list(const std::string& key, std::vector<std::string>& out) const {
+    if (auto* v = find(key)) {
+      if (!v->is_array()) fail(key, "expected a list of strings");
+      out.clear();
+      for (const auto& item : v->as_array()) {
+        if (!item.is_string()) fail(key, "expected a list of strings");
+        out.push_back(item.as_string().str);
+      }
+    }
+  }
+  template <class Enum>
+  void choice(const std::string& key, Enum& out, const std::map<std::string, Enum>& options) const {
+    std::string s;
+    string(key, s);
+    if (!find(key)) return;
+    auto it = options.find(s);
+    if (it == options.end()) {
+      std::string names;
+      for (const auto& [n, _] : options) names += (names.empty() ? "" : ", ") + ("\"" + n + "\"");
+      fail(key, "'" + s + "' is not one of " + names);
+    }
+    out = it->second;
+  }
+
+ private:
+  const toml::value* table_;
+  std::string name_;
+};
+
+void check_known_keys(const toml::value& root) {
+  const auto& s = schema();
+  for (const auto& [key, value] : root.as_table()) {
+    if (value.is_table()) {
+      auto it = s.find(key);
+      if (it == s.end() || key.empty()) throw bad_key{"[" + key + "]: unknown table"};
+      for (const auto& [sub, _] : value.as_table())
+        if (!it->second.count(sub)) throw bad_key{key + "." + sub + ": unknown key"};
+    } else if (!s.at("").count(key)) {
+      throw bad_key{key + ": unknown key"};
+    }
+  }
+}
+
+table_reader reader_for(const toml::value& root, const std::string& name) {
+  const auto& t = root.as_table();
+  auto it = t.find(name);
+  return table_reader(it == t.end() ? nullptr : &it->second, name);
+}
+
+fs::path inside(const fs::path& base, const fs::path& p) { return p.is_absolute() ? p : base / p; }
+
+void read_all(const toml::value& root, config& c) {
+  using std::chrono::seconds;
+  table_reader top(&root, "");
+  fs::path state_dir = "/var/lib/sekisho";
+  top.path("state_dir", state_dir);
+
+  auto a = reader_for(root, "authd");
+  fs::path socket = "authd.sock";
+  a.path("socket", socket);
+  a.string_list("clients", c.authd.clients);
+  a.integer("max_connections", c.authd.max_connections, 1, 4096);
+  a.duration("request_timeout", c.authd.request_timeout, seconds(1), seconds(600));
+
+  auto p = reader_for(root, "password");
+  p.choice("profile", c.password.profile,
+           std::map<std::string, password_profile>{{"mhlw", password_profile::mhlw},
+                                                   {"nist", password_profile::nist}});
+  p.integer("min_length", c.password.min_length, 8, 64);
+  // 19 MiB/t=2 is OWASP's floor for Argon2id; 4 GiB would exhaust a small box.
+  p.integer("memory_kib", c.password.memory_kib, 19456, 4194304);
+  p.integer("iterations", c.password.iterations, 1, 100);
+  // libsodium's Argon2id runs one lane; a different value would be silently ignored, so refuse it.
+  p.integer("parallelism", c.password.parallelism, 1, 1);
+  p.integer("max_concurrent_hashes", c.password.max_concurrent_hashes, 1, 64);
+
+  auto t = reader_for(root, "totp");
+  t.string("issuer", c.totp.issuer);
+  if (c.totp.issuer.empty() || c.totp.issuer.find(':') != std::string::npos)
+    t.fail("issuer", "must be non-empty and contain no ':'");
+  t.choice("algorithm", c.totp.algorithm,
+           std::map<std::string, totp_algorithm>{{"SHA1", totp_algorithm::sha1},
+                                                 {"SHA256", totp_algorithm::sha256},
+                                                 {"SHA512", totp_algorithm::sha512}});
+  t.integer("digits", c.totp.digits, 6, 8);
+  t.duration("period", c.totp.period, seconds(15), seconds(120));
+  t.integer("window", c.totp.window, 0, 2);
+
+  auto th = reader_for(root, "throttle");
+  th.integer("free_failures", c.throttle.free_failures, 1, 50);
+  th.duration("base_delay", c.throttle.base_delay, seconds(1), seconds(3600));
+  th.duration("max_delay", c.throttle.max_delay, seconds(1), seconds(86400));
+  th.integer("lock_after", c.throttle.lock_after, 5, 100);  // NIST SP 800-63B-4: at most 100
+  th.integer("source_free_failures", c.throttle.source_free_failures, 1, 10000);
+  th.duration("forget_after", c.throttle.forget_after, seconds(60), seconds(30 * 86400));
+  if (c.throttle.max_delay < c.throttle.base_delay) th.fail("max_delay", "must not be below base_delay");
+
+  auto au = reader_for(root, "audit");
+  fs::path audit_key = "audit.key";
+  au.path("key_file", audit_key);
+  au.duration("head_log_interval", c.audit.head_log_interval, seconds(10), seconds(86400));
+
+  auto e = reader_for(root, "enrollment");
+  e.string("url", c.enrollment.url);
+  if (c.enrollment.url.rfind("https://", 0) != 0 && c.enrollment.url.rfind("http://", 0) != 0)
+    e.fail("url", "must start with https:// or http://");
+  e.duration("lifetime", c.enrollment.lifetime, seconds(300), seconds(30 * 86400));
+
+  auto k = reader_for(root, "keys");
+  fs::path master = "master.key";
+  k.path("master_key_file", master);
+
+  const fs::path base = c.source.has_parent_path() ? c.source.parent_path() : fs::path(".");
+  c.state_dir = fs::absolute(inside(base, state_dir)).lexically_normal();
+  c.database = c.state_dir / "sekisho.db";
+  c.authd.socket = inside(c.state_dir, socket);
+  c.audit.key_file = inside(c.state_dir, audit_key);
+  c.master_key_file = inside(c.state_dir, master);
+}
+
+}  // namespace
+
+result<config> parse_config(std::string_view toml_text, const fs::path& source) {
+  config c;
+  c.source = source;
+  try {
+    std::istringstream in{std::string(toml_text)};
+    const toml::value root = toml::parse(in, source.string());
+    check_known_keys(root);
+    read_all(root, c);
+  } catch (const bad_key& e) {
+    return make_error(source.string() + ": " + e.message);
+  } catch (const std::exception& e) {
+    // toml11's messages span several lines; the first names the problem and the location.
+    std::string m = e.what();
+    for (auto& ch : m)
+      if (ch == '\n') ch = ' ';
+    return make_error(source.string() + ": not valid TOML: " + m);
+  }
+  return c;
+}
+
+result<config> load_config(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(path.string() + ": cannot read the config file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (buf.str().size() > 1024 * 1024) return make_error(path.string() + ": config file is larger than 1 MiB");
+  return parse_config(buf.str(), path);
+}
+
+std::vector<std::string> known_config_keys() {
+  std::vector<std::string> out;
+  for (const auto& [table, keys] : schema())
+    for (const auto& k : keys) out.push_back(table.empty() ? k : table + "." + k);
+  return out;
+}
+
+std::string_view to_string(password_profile p) { return p == password_profile::mhlw ? "mhlw" : "nist"; }
+
+std::string_view to_string(totp_algorithm a) {
+  switch (a) {
+    case totp_algorithm::sha1: return "SHA1";
+    case totp_algorithm::sha256: return "SHA256";
+    case totp_algorithm::sha512: return "SHA512";
+  }
+  return "SHA1";
+}
+
+}  // namespace sekisho

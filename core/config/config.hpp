@@ -1,0 +1,89 @@
+// The parsed, validated sekisho.toml. Every key has a safe default; unknown keys are errors.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/util/result.hpp"
+
+namespace sekisho {
+
+enum class password_profile { mhlw, nist };
+enum class totp_algorithm { sha1, sha256, sha512 };
+
+struct authd_config {
+  std::filesystem::path socket;
+  std::vector<std::string> clients{"root"};
+  int max_connections = 64;
+  std::chrono::seconds request_timeout{10};
+};
+
+struct password_config {
+  password_profile profile = password_profile::mhlw;
+  std::uint32_t memory_kib = 65536;
+  std::uint32_t iterations = 3;
+  std::uint32_t parallelism = 1;
+  int max_concurrent_hashes = 2;
+  int min_length = 8;
+};
+
+struct totp_config {
+  std::string issuer = "Sekisho";
+  totp_algorithm algorithm = totp_algorithm::sha1;
+  int digits = 6;
+  std::chrono::seconds period{30};
+  int window = 1;
+};
+
+struct throttle_config {
+  int free_failures = 5;
+  std::chrono::seconds base_delay{2};
+  std::chrono::seconds max_delay{15 * 60};
+  int lock_after = 100;
+  int source_free_failures = 20;
+  std::chrono::seconds forget_after{24 * 3600};
+};
+
+struct audit_config {
+  std::filesystem::path key_file;
+  std::chrono::seconds head_log_interval{300};
+};
+
+struct enrollment_config {
+  std::string url = "https://sekisho.local/.sekisho/enroll";
+  std::chrono::seconds lifetime{72 * 3600};
+};
+
+struct config {
+  std::filesystem::path source;     // the file it came from
+  std::filesystem::path state_dir;  // absolute
+  std::filesystem::path database;   // state_dir/sekisho.db
+  std::filesystem::path master_key_file;
+  authd_config authd;
+  password_config password;
+  totp_config totp;
+  throttle_config throttle;
+  audit_config audit;
+  enrollment_config enrollment;
+};
+
+inline constexpr std::string_view default_config_path = "/etc/sekisho/sekisho.toml";
+
+// The commented default file that `sekisho init` writes; parsing it yields the defaults above.
+std::string_view default_config_text();
+// `state_dir` replaced, for init --state-dir.
+std::string default_config_text_with_state_dir(const std::filesystem::path& state_dir);
+
+result<config> parse_config(std::string_view toml_text, const std::filesystem::path& source);
+result<config> load_config(const std::filesystem::path& path);
+
+// Every key the parser knows, "table.key" form, for the documentation check.
+std::vector<std::string> known_config_keys();
+
+std::string_view to_string(password_profile p);
+std::string_view to_string(totp_algorithm a);
+
+}  // namespace sekisho

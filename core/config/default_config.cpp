@@ -1,0 +1,88 @@
+// The default sekisho.toml, embedded so that `sekisho init` works with nothing else installed.
+#include <string>
+
+#include "core/config/config.hpp"
+
+namespace sekisho {
+namespace {
+
+constexpr std::string_view text = R"toml(# Sekisho configuration (sekisho.toml(5)). Every key is optional; the values shown are the defaults.
+# Durations are strings: "30s", "15m", "12h", "7d". Unknown keys are errors.
+
+# Where the database, the master key and the audit key live. A relative path is relative to this file.
+state_dir = "/var/lib/sekisho"
+
+[authd]
+# Unix socket authd listens on (never a network port). Relative paths are inside state_dir.
+socket = "authd.sock"
+# Local users allowed to call authd. sshd and FreeRADIUS call it as root; add the gateway's user here.
+clients = ["root"]
+max_connections = 64
+request_timeout = "10s"
+
+[password]
+# "mhlw": the ministry checklist (8+ characters mixing letters, digits and symbols).
+# "nist": NIST SP 800-63B-4 (8+ characters, no composition rules). Both use the blocklist.
+profile = "mhlw"
+min_length = 8
+# Argon2id cost. Raising these rehashes each password at its owner's next login.
+memory_kib = 65536
+iterations = 3
+parallelism = 1
+# At most this many hashes run at once; a burst of logins waits instead of exhausting memory.
+max_concurrent_hashes = 2
+
+[totp]
+issuer = "Sekisho"
+# SHA1 with 6 digits and 30 s works with every authenticator app.
+algorithm = "SHA1"
+digits = 6
+period = "30s"
+# Accept codes one step before or after the current one (clock drift).
+window = 1
+
+[throttle]
+# After free_failures consecutive failures for a user, each attempt waits base_delay, doubling up to max_delay.
+free_failures = 5
+base_delay = "2s"
+max_delay = "15m"
+# After this many consecutive failures the account is locked until `sekisho user unlock` (NIST: at most 100).
+lock_after = 100
+# Failures from one source address (any user) before its attempts are delayed too.
+source_free_failures = 20
+# Counters with no failure for this long are forgotten.
+forget_after = "24h"
+
+[audit]
+# HMAC key of the audit chain, kept outside the database. Relative paths are inside state_dir.
+key_file = "audit.key"
+# How often authd writes the chain head to syslog, so a cut-off tail is detectable.
+head_log_interval = "5m"
+
+[enrollment]
+# Base of the one-time enrollment links printed by `sekisho user add`.
+url = "https://sekisho.local/.sekisho/enroll"
+lifetime = "72h"
+
+[keys]
+# AES-256-GCM key that seals TOTP secrets. Relative paths are inside state_dir.
+master_key_file = "master.key"
+)toml";
+
+}  // namespace
+
+std::string_view default_config_text() { return text; }
+
+std::string default_config_text_with_state_dir(const std::filesystem::path& state_dir) {
+  std::string out(text);
+  const std::string from = "state_dir = \"/var/lib/sekisho\"";
+  std::string escaped;
+  for (char c : state_dir.string()) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  out.replace(out.find(from), from.size(), "state_dir = \"" + escaped + "\"");
+  return out;
+}
+
+}  // namespace sekisho

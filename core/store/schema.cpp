@@ -1,0 +1,110 @@
+#include "core/store/schema.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "core/store/database.hpp"
+
+namespace sekisho::store {
+namespace {
+
+// Migration N takes the database from version N-1 to N. Never edit a released migration; add one.
+constexpr std::array<std::string_view, schema_version> migrations = {
+    // 1: accounts, second factors, recovery codes, enrollment tokens, audit chain.
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  user_handle BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE user_groups (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY (user_id, name)
+);
+CREATE TABLE totp_credentials (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  label TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  algorithm TEXT NOT NULL,
+  digits INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  last_step INTEGER NOT NULL DEFAULT -1,
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX totp_credentials_user ON totp_credentials(user_id);
+CREATE TABLE recovery_codes (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at INTEGER
+);
+CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
+CREATE TABLE enrollment_tokens (
+  token_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  user TEXT NOT NULL,
+  source TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  method TEXT NOT NULL,
+  result TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL
+);
+)sql",
+    // 2: throttling. Counters per user and per source address; a lock after too many failures.
+    R"sql(
+ALTER TABLE users ADD COLUMN locked_at INTEGER;
+CREATE TABLE throttle (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_at INTEGER NOT NULL
+);
+)sql",
+};
+
+void apply(database& db, int to) {
+  transaction tx(db);
+  db.exec(migrations[static_cast<std::size_t>(to - 1)]);
+  db.exec("PRAGMA user_version = " + std::to_string(to));
+  tx.commit();
+}
+
+}  // namespace
+
+int current_version(database& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.column_int(0));
+}
+
+void migrate_to(database& db, int version) {
+  int v = current_version(db);
+  if (v > schema_version)
+    throw store_error(db.path().string() + ": the database is from a newer Sekisho (schema " + std::to_string(v) +
+                      ", this build knows " + std::to_string(schema_version) + ")");
+  for (int next = v + 1; next <= version; ++next) apply(db, next);
+}
+
+void migrate(database& db) { migrate_to(db, schema_version); }
+
+}  // namespace sekisho::store

@@ -1,0 +1,18 @@
+// Byte/text encodings used in URIs, tokens and files: hex, base64url (no padding), base32 (RFC 4648).
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sekisho {
+
+std::string hex_encode(std::string_view bytes);
+std::optional<std::string> hex_decode(std::string_view text);
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+// Base32 without padding, upper case (otpauth:// secrets).
+std::string base32_encode(std::string_view bytes);
+// Accepts upper/lower case, ignores spaces and trailing '='.
+std::optional<std::string> base32_decode(std::string_view text);
+
+}  // namespace sekisho

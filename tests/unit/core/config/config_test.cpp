@@ -1,0 +1,71 @@
+#include "core/config/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace sekisho;
+
+TEST_CASE("the embedded default config parses to the built-in defaults") {
+  auto c = parse_config(default_config_text(), "/etc/sekisho/sekisho.toml");
+  INFO((c.ok() ? std::string() : c.message()));
+  REQUIRE(c.ok());
+  CHECK(c->state_dir == "/var/lib/sekisho");
+  CHECK(c->database == "/var/lib/sekisho/sekisho.db");
+  CHECK(c->authd.socket == "/var/lib/sekisho/authd.sock");
+  CHECK(c->password.profile == password_profile::mhlw);
+  CHECK(c->password.memory_kib == 65536);
+  CHECK(c->password.iterations == 3);
+  CHECK(c->password.max_concurrent_hashes == 2);
+  CHECK(c->totp.digits == 6);
+  CHECK(c->totp.period.count() == 30);
+  CHECK(c->throttle.lock_after == 100);
+  CHECK(c->master_key_file == "/var/lib/sekisho/master.key");
+}
+
+TEST_CASE("an empty config means the defaults, and relative state_dir follows the file") {
+  auto c = parse_config("state_dir = \"state\"\n", "/srv/demo/sekisho.toml");
+  REQUIRE(c.ok());
+  CHECK(c->state_dir == "/srv/demo/state");
+  CHECK(c->audit.key_file == "/srv/demo/state/audit.key");
+}
+
+TEST_CASE("bad configs name the key at fault") {
+  struct bad_case {
+    const char* toml;
+    const char* names;
+  };
+  for (auto [toml, names] : {
+           bad_case{"[password]\nprofil = \"nist\"\n", "password.profil: unknown key"},
+           bad_case{"[pasword]\n", "[pasword]: unknown table"},
+           bad_case{"stat_dir = \"x\"\n", "stat_dir: unknown key"},
+           bad_case{"[password]\nprofile = \"weak\"\n", "password.profile"},
+           bad_case{"[password]\nmemory_kib = 1024\n", "password.memory_kib: must be between"},
+           bad_case{"[password]\nparallelism = 4\n", "password.parallelism"},
+           bad_case{"[totp]\ndigits = \"6\"\n", "totp.digits: expected an integer"},
+           bad_case{"[totp]\nperiod = 30\n", "totp.period: expected a duration"},
+           bad_case{"[throttle]\nlock_after = 1000\n", "throttle.lock_after"},
+           bad_case{"[throttle]\nmax_delay = \"1s\"\nbase_delay = \"5s\"\n", "throttle.max_delay"},
+           bad_case{"[authd]\nrequest_timeout = \"soon\"\n", "authd.request_timeout"},
+           bad_case{"[authd]\nclients = \"root\"\n", "authd.clients: expected a list"},
+           bad_case{"[enrollment]\nurl = \"javascript:alert(1)\"\n", "enrollment.url"},
+           bad_case{"this is not toml", "not valid TOML"},
+       }) {
+    auto c = parse_config(toml, "test.toml");
+    REQUIRE_FALSE(c.ok());
+    CHECK_MESSAGE(c.message().find(names) != std::string::npos, c.message());
+    CHECK(c.message().find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("a missing config file is an error, not a crash") {
+  auto c = load_config("/nonexistent/sekisho.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.message().find("cannot read") != std::string::npos);
+}
+
+TEST_CASE("known keys cover every table") {
+  auto keys = known_config_keys();
+  CHECK(std::find(keys.begin(), keys.end(), "password.profile") != keys.end());
+  CHECK(std::find(keys.begin(), keys.end(), "state_dir") != keys.end());
+}

@@ -1,0 +1,33 @@
+#include "core/util/encoding.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace sekisho;
+
+TEST_CASE("base32 matches RFC 4648 and the otpauth vector") {
+  CHECK(base32_encode("foobar") == "MZXW6YTBOI");
+  CHECK(base32_encode("f") == "MY");
+  CHECK(*base32_decode("JBSWY3DPEHPK3PXP") == std::string("Hello!\xDE\xAD\xBE\xEF"));
+  CHECK(*base32_decode("jbsw y3dp ehpk 3pxp") == std::string("Hello!\xDE\xAD\xBE\xEF"));
+  CHECK(*base32_decode("MZXW6YTBOI======") == "foobar");
+  CHECK_FALSE(base32_decode("MZXW1").has_value());  // '1' is not in the alphabet
+  CHECK_FALSE(base32_decode("M").has_value());      // a lone symbol is not a byte
+}
+
+TEST_CASE("base64url round-trips without padding and refuses other alphabets") {
+  for (std::string s : {"", "a", "ab", "abc", "abcd", "\xff\xfe\x00\x01"}) {
+    auto enc = base64url_encode(s);
+    CHECK(enc.find('=') == std::string::npos);
+    CHECK(*base64url_decode(enc) == s);
+  }
+  CHECK(base64url_encode("\xfb\xff") == "-_8");
+  CHECK_FALSE(base64url_decode("+/8").has_value());
+  CHECK_FALSE(base64url_decode("-_9").has_value());  // non-zero padding bits
+}
+
+TEST_CASE("hex round-trips and refuses odd or non-hex input") {
+  CHECK(hex_encode("\x01\xab") == "01ab");
+  CHECK(*hex_decode("01AB") == "\x01\xab");
+  CHECK_FALSE(hex_decode("abc").has_value());
+  CHECK_FALSE(hex_decode("zz").has_value());
+}

@@ -50,7 +50,7 @@ max_delay = "15m"
 lock_after = 100
 # Failures from one source address (any user) before its attempts are delayed too.
 source_free_failures = 20
-# Counters with no failure for this long are forgotten.
+# A source address's counter is forgotten after this long without failures (a user's only by a login or unlock).
 forget_after = "24h"
 
 [audit]

@@ -96,7 +96,7 @@ statement& statement::bind_null(int index) {
   return *this;
 }
 
-statement& statement::bind(int index, const std::optional<std::string>& text) {
+statement& statement::bind_optional(int index, const std::optional<std::string>& text) {
   return text ? bind(index, std::string_view(*text)) : bind_null(index);
 }
 

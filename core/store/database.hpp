@@ -58,7 +58,7 @@ class statement {
   statement& bind(int index, std::string_view text);
   statement& bind_blob(int index, std::string_view bytes);
   statement& bind_null(int index);
-  statement& bind(int index, const std::optional<std::string>& text);
+  statement& bind_optional(int index, const std::optional<std::string>& text);
 
   // True while a row is available.
   bool step();

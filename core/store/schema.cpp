@@ -10,11 +10,13 @@ namespace sekisho::store {
 namespace {
 
 // Migration N takes the database from version N-1 to N. Never edit a released migration; add one.
+// AUTOINCREMENT: ids of deleted users, credentials and codes are never reused, because sealed
+// secrets and spent codes are bound to their row id.
 constexpr std::array<std::string_view, schema_version> migrations = {
     // 1: accounts, second factors, recovery codes, enrollment tokens, audit chain.
     R"sql(
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL DEFAULT '',
   password_hash TEXT,
@@ -31,7 +33,7 @@ CREATE TABLE user_groups (
   PRIMARY KEY (user_id, name)
 );
 CREATE TABLE totp_credentials (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   label TEXT NOT NULL,
   sealed_secret BLOB NOT NULL,
@@ -44,7 +46,7 @@ CREATE TABLE totp_credentials (
 );
 CREATE INDEX totp_credentials_user ON totp_credentials(user_id);
 CREATE TABLE recovery_codes (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   code_hash TEXT NOT NULL,
   used_at INTEGER
@@ -71,9 +73,9 @@ CREATE TABLE audit_log (
   hash BLOB NOT NULL
 );
 )sql",
-    // 2: throttling. Counters per user and per source address; a lock after too many failures.
+    // 2: throttling counters per user name and per source address; when each user last logged in.
     R"sql(
-ALTER TABLE users ADD COLUMN locked_at INTEGER;
+ALTER TABLE users ADD COLUMN last_login_at INTEGER;
 CREATE TABLE throttle (
   key TEXT PRIMARY KEY,
   failures INTEGER NOT NULL,

@@ -20,7 +20,7 @@ TEST_CASE("a version-1 database migrates to the current schema with its data int
   }
   auto db = database::open(path);
   CHECK(current_version(db) == schema_version);
-  auto st = db.prepare("SELECT name, locked_at IS NULL FROM users");
+  auto st = db.prepare("SELECT name, last_login_at IS NULL FROM users");
   REQUIRE(st.step());
   CHECK(st.column_text(0) == "alice");
   CHECK(st.column_int(1) == 1);

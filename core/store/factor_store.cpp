@@ -1,0 +1,114 @@
+#include "core/store/factor_store.hpp"
+
+namespace sekisho::store {
+namespace {
+
+void run_for_user(database& db, std::string_view sql, std::int64_t user_id) {
+  auto st = db.prepare(sql);
+  st.bind(1, user_id).run();
+}
+
+}  // namespace
+
+std::int64_t insert_totp(database& db, std::int64_t user_id, std::string_view label, std::string_view algorithm,
+                         int digits, int period, bool confirmed, std::int64_t now) {
+  auto st = db.prepare(
+      "INSERT INTO totp_credentials(user_id, label, sealed_secret, algorithm, digits, period, confirmed, created_at) "
+      "VALUES(?, ?, x'', ?, ?, ?, ?, ?)");
+  st.bind(1, user_id).bind(2, label).bind(3, algorithm).bind(4, std::int64_t{digits}).bind(5, std::int64_t{period});
+  st.bind(6, std::int64_t{confirmed}).bind(7, now).run();
+  return db.last_insert_id();
+}
+
+void set_totp_secret(database& db, std::int64_t totp_id, std::string_view sealed) {
+  auto st = db.prepare("UPDATE totp_credentials SET sealed_secret = ? WHERE id = ?");
+  st.bind_blob(1, sealed).bind(2, totp_id).run();
+}
+
+void confirm_totp(database& db, std::int64_t totp_id) {
+  auto st = db.prepare("UPDATE totp_credentials SET confirmed = 1 WHERE id = ?");
+  st.bind(1, totp_id).run();
+}
+
+std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool confirmed_only) {
+  auto st = db.prepare(
+      "SELECT id, user_id, label, sealed_secret, algorithm, digits, period, last_step, confirmed "
+      "FROM totp_credentials WHERE user_id = ? AND (confirmed = 1 OR ? = 0) ORDER BY id");
+  st.bind(1, user_id).bind(2, std::int64_t{confirmed_only});
+  std::vector<totp_row> out;
+  while (st.step()) {
+    totp_row r;
+    r.id = st.column_int(0);
+    r.user_id = st.column_int(1);
+    r.label = st.column_text(2);
+    r.sealed_secret = st.column_blob(3);
+    r.algorithm = st.column_text(4);
+    r.digits = static_cast<int>(st.column_int(5));
+    r.period = static_cast<int>(st.column_int(6));
+    r.last_step = st.column_int(7);
+    r.confirmed = st.column_int(8) != 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool advance_totp_step(database& db, std::int64_t totp_id, std::int64_t step) {
+  auto st = db.prepare("UPDATE totp_credentials SET last_step = ?1 WHERE id = ?2 AND last_step < ?1");
+  st.bind(1, step).bind(2, totp_id).run();
+  return db.changes() == 1;
+}
+
+void delete_totp_for_user(database& db, std::int64_t user_id) {
+  run_for_user(db, "DELETE FROM totp_credentials WHERE user_id = ?", user_id);
+}
+
+void replace_recovery_codes(database& db, std::int64_t user_id, const std::vector<std::string>& hashes) {
+  delete_recovery_codes(db, user_id);
+  auto ins = db.prepare("INSERT INTO recovery_codes(user_id, code_hash) VALUES(?, ?)");
+  for (const auto& h : hashes) {
+    ins.bind(1, user_id).bind(2, h).run();
+    ins.reset();
+  }
+}
+
+std::vector<recovery_row> unused_recovery_codes(database& db, std::int64_t user_id) {
+  auto st = db.prepare("SELECT id, code_hash FROM recovery_codes WHERE user_id = ? AND used_at IS NULL ORDER BY id");
+  st.bind(1, user_id);
+  std::vector<recovery_row> out;
+  while (st.step()) out.push_back({st.column_int(0), st.column_text(1)});
+  return out;
+}
+
+bool spend_recovery_code(database& db, std::int64_t code_id, std::int64_t now) {
+  auto st = db.prepare("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL");
+  st.bind(1, now).bind(2, code_id).run();
+  return db.changes() == 1;
+}
+
+void delete_recovery_codes(database& db, std::int64_t user_id) {
+  run_for_user(db, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+}
+
+void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,
+                             std::int64_t expires_at) {
+  auto st = db.prepare(
+      "INSERT INTO enrollment_tokens(token_hash, user_id, created_at, expires_at) VALUES(?, ?, ?, ?)");
+  st.bind_blob(1, token_hash).bind(2, user_id).bind(3, now).bind(4, expires_at).run();
+}
+
+std::optional<std::int64_t> consume_enrollment_token(database& db, std::string_view token_hash, std::int64_t now) {
+  auto st = db.prepare(
+      "UPDATE enrollment_tokens SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 "
+      "RETURNING user_id");
+  st.bind(1, now).bind_blob(2, token_hash);
+  if (!st.step()) return std::nullopt;
+  auto user = st.column_int(0);
+  st.run();
+  return user;
+}
+
+void revoke_enrollment_tokens(database& db, std::int64_t user_id) {
+  run_for_user(db, "DELETE FROM enrollment_tokens WHERE user_id = ? AND used_at IS NULL", user_id);
+}
+
+}  // namespace sekisho::store

@@ -1,0 +1,55 @@
+// Second factors: TOTP credentials (sealed secrets, last accepted step), recovery codes and
+// one-time enrollment tokens. The single-use rules live in the SQL: a conditional UPDATE that
+// changes one row or none, so two concurrent logins cannot both spend the same code.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/store/database.hpp"
+
+namespace sekisho::store {
+
+struct totp_row {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string label;
+  std::string sealed_secret;
+  std::string algorithm;
+  int digits = 6;
+  int period = 30;
+  std::int64_t last_step = -1;
+  bool confirmed = false;
+};
+
+// Inserts with an empty secret; the caller seals the secret bound to the new row id and sets it
+// with set_totp_secret in the same transaction.
+std::int64_t insert_totp(database& db, std::int64_t user_id, std::string_view label, std::string_view algorithm,
+                         int digits, int period, bool confirmed, std::int64_t now);
+void set_totp_secret(database& db, std::int64_t totp_id, std::string_view sealed);
+void confirm_totp(database& db, std::int64_t totp_id);
+std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool confirmed_only);
+// Moves last_step forward to `step`; false when `step` was already used (a replay).
+bool advance_totp_step(database& db, std::int64_t totp_id, std::int64_t step);
+void delete_totp_for_user(database& db, std::int64_t user_id);
+
+struct recovery_row {
+  std::int64_t id = 0;
+  std::string code_hash;
+};
+// Voids every earlier code of the user and stores the new hashes.
+void replace_recovery_codes(database& db, std::int64_t user_id, const std::vector<std::string>& hashes);
+std::vector<recovery_row> unused_recovery_codes(database& db, std::int64_t user_id);
+// False when the code was spent meanwhile.
+bool spend_recovery_code(database& db, std::int64_t code_id, std::int64_t now);
+void delete_recovery_codes(database& db, std::int64_t user_id);
+
+void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,
+                             std::int64_t expires_at);
+// Spends a valid token once; returns its user.
+std::optional<std::int64_t> consume_enrollment_token(database& db, std::string_view token_hash, std::int64_t now);
+void revoke_enrollment_tokens(database& db, std::int64_t user_id);
+
+}  // namespace sekisho::store

@@ -1,0 +1,117 @@
+#include "core/store/factor_store.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/store/user_store.hpp"
+#include "tests/unit/temp_dir.hpp"
+
+using namespace sekisho;
+using namespace sekisho::store;
+
+namespace {
+
+// Runs `attempt` in two forked processes released at the same moment; returns how many succeeded.
+int race_two_processes(const std::filesystem::path& db_path, auto attempt) {
+  int go[2];
+  REQUIRE(::pipe(go) == 0);
+  pid_t kids[2];
+  for (auto& kid : kids) {
+    kid = ::fork();
+    if (kid == 0) {
+      auto db = database::open(db_path);
+      char c;
+      if (::read(go[0], &c, 1) != 1) ::_exit(3);
+      ::_exit(attempt(db) ? 0 : 1);
+    }
+  }
+  ::close(go[0]);
+  REQUIRE(::write(go[1], "xx", 2) == 2);
+  ::close(go[1]);
+  int won = 0;
+  for (auto kid : kids) {
+    int status = 0;
+    ::waitpid(kid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) <= 1);
+    won += WEXITSTATUS(status) == 0;
+  }
+  return won;
+}
+
+}  // namespace
+
+TEST_CASE("a TOTP step is accepted once, and never an older one after a newer") {
+  test::temp_dir dir;
+  auto db = database::open(dir.path() / "f.db", true);
+  auto user = insert_user(db, "alice", "", false, 1);
+  auto id = insert_totp(db, user, "phone", "SHA1", 6, 30, true, 1);
+  CHECK(advance_totp_step(db, id, 1000));
+  CHECK_FALSE(advance_totp_step(db, id, 1000));  // replay
+  CHECK_FALSE(advance_totp_step(db, id, 999));   // older code after a newer one
+  CHECK(advance_totp_step(db, id, 1001));
+}
+
+TEST_CASE("two processes spending the same TOTP step at once: exactly one wins") {
+  test::temp_dir dir;
+  auto path = dir.path() / "race.db";
+  std::int64_t id = 0;
+  {
+    auto db = database::open(path, true);
+    id = insert_totp(db, insert_user(db, "alice", "", false, 1), "phone", "SHA1", 6, 30, true, 1);
+  }
+  for (std::int64_t step = 1; step <= 20; ++step)
+    CHECK(race_two_processes(path, [&](database& db) { return advance_totp_step(db, id, step); }) == 1);
+}
+
+TEST_CASE("two processes spending the same recovery code at once: exactly one wins") {
+  test::temp_dir dir;
+  auto path = dir.path() / "race.db";
+  std::vector<std::int64_t> ids;
+  {
+    auto db = database::open(path, true);
+    auto user = insert_user(db, "alice", "", false, 1);
+    replace_recovery_codes(db, user, std::vector<std::string>(10, "hash"));
+    for (auto& r : unused_recovery_codes(db, user)) ids.push_back(r.id);
+  }
+  for (auto id : ids) CHECK(race_two_processes(path, [&](database& db) { return spend_recovery_code(db, id, 5); }) == 1);
+}
+
+TEST_CASE("regenerating recovery codes voids the old set") {
+  test::temp_dir dir;
+  auto db = database::open(dir.path() / "f.db", true);
+  auto user = insert_user(db, "alice", "", false, 1);
+  replace_recovery_codes(db, user, {"a", "b"});
+  auto old = unused_recovery_codes(db, user);
+  replace_recovery_codes(db, user, {"c"});
+  auto now = unused_recovery_codes(db, user);
+  REQUIRE(now.size() == 1);
+  CHECK(now[0].code_hash == "c");
+  CHECK_FALSE(spend_recovery_code(db, old[0].id, 9));
+}
+
+TEST_CASE("an enrollment token works once and not after it expires") {
+  test::temp_dir dir;
+  auto db = database::open(dir.path() / "f.db", true);
+  auto user = insert_user(db, "alice", "", false, 1);
+  insert_enrollment_token(db, "h1", user, 100, 200);
+  insert_enrollment_token(db, "h2", user, 100, 200);
+  CHECK(consume_enrollment_token(db, "h1", 150) == user);
+  CHECK_FALSE(consume_enrollment_token(db, "h1", 151).has_value());
+  CHECK_FALSE(consume_enrollment_token(db, "h2", 200).has_value());
+  CHECK_FALSE(consume_enrollment_token(db, "nope", 150).has_value());
+}
+
+TEST_CASE("deleting a user removes their factors; names are unique") {
+  test::temp_dir dir;
+  auto db = database::open(dir.path() / "f.db", true);
+  auto user = insert_user(db, "alice", "Alice", true, 1);
+  insert_totp(db, user, "phone", "SHA1", 6, 30, true, 1);
+  set_groups(db, user, {"admins", "nurses"});
+  CHECK(find_user(db, "alice")->groups == std::vector<std::string>{"admins", "nurses"});
+  CHECK_THROWS_AS(insert_user(db, "alice", "", false, 1), store_error);
+  delete_user(db, user);
+  CHECK(totp_for_user(db, user, false).empty());
+  CHECK_FALSE(find_user(db, "alice").has_value());
+}

@@ -9,6 +9,7 @@
 #include <toml.hpp>
 
 #include "core/util/duration.hpp"
+#include "core/util/utf8.hpp"
 
 namespace sekisho {
 namespace {
@@ -213,6 +214,8 @@ void read_all(const toml::value& root, config& c) {
 result<config> parse_config(std::string_view toml_text, const fs::path& source) {
   config c;
   c.source = source;
+  // TOML is UTF-8; toml11 3.7 reads past the buffer on some invalid sequences (toml11#199).
+  if (!valid_utf8(toml_text)) return make_error(source.string() + ": not valid UTF-8");
   try {
     std::istringstream in{std::string(toml_text)};
     const toml::value root = toml::parse(in, source.string());

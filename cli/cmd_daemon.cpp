@@ -1,0 +1,152 @@
+// `sekisho authd`, `sekisho run`, `sekisho status` and `sekisho login`.
+#include <signal.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "authd/allowed_clients.hpp"
+#include "authd/client.hpp"
+#include "authd/frame.hpp"
+#include "authd/login_requests.hpp"
+#include "authd/server.hpp"
+#include "cli/command.hpp"
+#include "cli/admin_context.hpp"
+#include "cli/terminal.hpp"
+#include "core/audit/audit_head_log.hpp"
+#include "core/store/audit_store.hpp"
+#include "core/util/encoding.hpp"
+#include "core/util/key_file.hpp"
+
+namespace sekisho::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes the audit chain head to syslog at intervals, so a cut-off tail is detectable.
+class head_logger {
+ public:
+  head_logger(store::connection_pool& pool, std::chrono::seconds every) : thread_([this, &pool, every] {
+    std::unique_lock lock(mutex_);
+    do {
+      lock.unlock();
+      try {
+        auto db = pool.acquire();
+        if (auto h = store::audit_head(*db)) audit::log_head_to_syslog(h->seq, hex_encode(h->hash));
+      } catch (const std::exception& e) {
+        std::cerr << "sekisho authd: cannot read the audit head: " << e.what() << "\n";
+      }
+      lock.lock();
+    } while (!wake_.wait_for(lock, every, [this] { return stop_; }));
+  }) {}
+  ~head_logger() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+int run_authd(const args&, const fs::path& config_path) {
+  auto cfg = load_config(config_path);
+  if (!cfg) return fail(cfg.message());
+  auto keys = seal::keyring::load(cfg->master_key_file);
+  if (!keys) return fail(keys.message());
+  auto audit_key = read_key_file(cfg->audit.key_file, 32);
+  if (!audit_key) return fail(audit_key.message());
+  auto uids = authd::resolve_client_uids(cfg->authd.clients);
+  if (!uids) return fail("authd.clients: " + uids.message());
+
+  // SIGTERM/SIGINT are taken by a waiting thread, not an async handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  store::connection_pool pool(cfg->database, static_cast<std::size_t>(cfg->authd.max_connections));
+  login::authenticator auth(*cfg, pool, *keys, *audit_key);
+  authd::pending_logins pending;
+  authd::request_table table;
+  authd::register_builtin_requests(table);
+  authd::register_login_requests(table, auth, pending, system_clock_fn());
+  authd::server srv(cfg->authd.socket, table,
+                    {cfg->authd.max_connections, cfg->authd.request_timeout, std::move(*uids)});
+  if (auto r = srv.listen(); !r) return fail(r.message());
+  head_logger heads(pool, cfg->audit.head_log_interval);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    srv.stop();
+  });
+  std::cerr << "sekisho authd: listening on " << cfg->authd.socket.string() << "\n";
+  srv.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // harmless if it already returned
+  waiter.join();
+  std::cerr << "sekisho authd: stopped\n";
+  return exit_ok;
+}
+
+result<authd::client> connect(const fs::path& config_path) {
+  auto cfg = load_config(config_path);
+  if (!cfg) return cfg.err();
+  return authd::client::connect(cfg->authd.socket, std::chrono::milliseconds(15000));
+}
+
+int run_status(const args&, const fs::path& config_path) {
+  auto c = connect(config_path);
+  if (!c) return fail("authd does not answer: " + c.message());
+  auto r = c->call({{"op", "ping"}});
+  if (!r || !(*r)["ok"].get<bool>()) return fail("authd does not answer");
+  std::cout << "authd ok (version " << (*r).value("version", "?") << ") / authd は稼働中です\n";
+  return exit_ok;
+}
+
+int run_login(const args& a, const fs::path& config_path) {
+  auto pw = read_secret("Password / パスワード: ");
+  if (!pw) return fail(pw.message());
+  auto code = read_secret("Code / 確認コード: ");
+  if (!code) return fail(code.message());
+  auto c = connect(config_path);
+  if (!c) return fail("authd does not answer: " + c.message());
+  nlohmann::json req = {{"op", "login.combined"}, {"user", a.positional[0]}, {"password", std::string(pw->view())},
+                        {"code", std::string(code->view())},  {"source", "local"},  {"channel", "cli"}};
+  auto r = c->call(req);
+  authd::wipe_json(req);
+  if (!r) return fail(r.message());
+  if (!(*r).value("ok", false)) return fail("authd refused the request: " + (*r).value("error", "?"));
+  const auto result = (*r).value("result", "denied");
+  if (result == "ok") {
+    std::cout << "login ok (" << (*r).value("method", "") << ") / ログイン成功\n";
+    return exit_ok;
+  }
+  std::cout << "login refused: " << result;
+  if (r->contains("retry_after")) std::cout << " (retry after " << (*r)["retry_after"].get<std::int64_t>() << " s)";
+  std::cout << " / ログインできません\n";
+  return exit_failed;
+}
+
+}  // namespace
+
+std::vector<command> daemon_commands() {
+  return {
+      {"authd", "run the authority in the foreground (Unix socket only)", "", {{}, {}, 0, 0}, run_authd},
+      {"run", "run every Sekisho daemon in the foreground (today: authd)", "", {{}, {}, 0, 0}, run_authd},
+      {"status", "ask the running authd whether it answers", "", {{}, {}, 0, 0}, run_status},
+      {"login", "try a login through authd: password and code from the terminal or standard input", "USER",
+       {{}, {}, 1, 1}, run_login},
+  };
+}
+
+}  // namespace sekisho::cli

@@ -1,0 +1,214 @@
+// `sekisho user …`: accounts. Every change is one transaction together with its audit record.
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/admin_context.hpp"
+#include "cli/command.hpp"
+#include "cli/enrollment.hpp"
+#include "cli/terminal.hpp"
+#include "core/login/user_name.hpp"
+#include "core/password/password_hasher.hpp"
+#include "core/password/password_policy.hpp"
+#include "core/store/factor_store.hpp"
+#include "core/store/throttle_store.hpp"
+#include "core/throttle/throttle.hpp"
+
+namespace sekisho::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string when(std::optional<std::int64_t> t) {
+  if (!t) return "-";
+  std::time_t tt = static_cast<std::time_t>(*t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  std::ostringstream o;
+  o << std::put_time(&tm, "%Y-%m-%d %H:%M");
+  return o.str();
+}
+
+std::string state_of(admin_context& ctx, const store::user_row& u) {
+  if (u.disabled) return "disabled";
+  auto t = store::get_throttle(ctx.db, throttle::user_key(u.name));
+  if (t && t->failures >= ctx.cfg.throttle.lock_after) return "locked";
+  if (t && t->failures > ctx.cfg.throttle.free_failures) return "delayed";
+  return "active";
+}
+
+// Opens the context and finds the user named by the first argument; prints why not.
+struct user_target {
+  std::optional<admin_context> ctx;
+  std::optional<store::user_row> user;
+  int error = exit_ok;
+};
+
+user_target open_target(const args& a, const fs::path& config_path, bool need_master_key = false) {
+  user_target t;
+  auto ctx = admin_context::open(config_path, need_master_key);
+  if (!ctx) {
+    t.error = fail(ctx.message());
+    return t;
+  }
+  t.ctx.emplace(std::move(*ctx));
+  t.user = t.ctx->require_user(a.positional.at(0));
+  if (!t.user) t.error = exit_failed;
+  return t;
+}
+
+int run_add(const args& a, const fs::path& config_path) {
+  auto ctx = admin_context::open(config_path, false);
+  if (!ctx) return fail(ctx.message());
+  const auto name = a.positional[0];
+  if (!login::valid_user_name(name))
+    return fail("'" + name + "' is not a valid user name: use 1-64 of a-z, 0-9, '.', '_', '-' (lower case)");
+  if (store::find_user(ctx->db, name)) return fail("user '" + name + "' already exists");
+  std::int64_t id = 0;
+  {
+    store::transaction tx(ctx->db);
+    id = store::insert_user(ctx->db, name, a.get("--display-name"), a.has("--admin"), ctx->now());
+    auto groups = a.all("--group");
+    if (a.has("--admin")) groups.push_back("admins");
+    store::set_groups(ctx->db, id, groups);
+    ctx->audit("user.add", name, "success", a.has("--admin") ? "\"admin\":true" : "\"admin\":false");
+    tx.commit();
+  }
+  std::cout << "Added user " << name << " / ユーザー " << name << " を追加しました\n\n";
+  issue_enrollment_link(*ctx, *store::find_user_by_id(ctx->db, id));
+  return exit_ok;
+}
+
+int run_list(const args&, const fs::path& config_path) {
+  auto ctx = admin_context::open(config_path, false);
+  if (!ctx) return fail(ctx.message());
+  std::cout << std::left << std::setw(20) << "USER" << std::setw(10) << "STATE" << std::setw(7) << "ADMIN"
+            << std::setw(6) << "TOTP" << std::setw(10) << "RECOVERY" << "LAST LOGIN\n";
+  for (const auto& u : store::list_users(ctx->db)) {
+    std::cout << std::setw(20) << u.name << std::setw(10) << state_of(*ctx, u) << std::setw(7)
+              << (u.is_admin ? "yes" : "no") << std::setw(6) << store::totp_for_user(ctx->db, u.id, true).size()
+              << std::setw(10) << store::unused_recovery_codes(ctx->db, u.id).size() << when(u.last_login_at) << "\n";
+  }
+  return exit_ok;
+}
+
+int run_show(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  auto& u = *t.user;
+  auto throttle_row = store::get_throttle(t.ctx->db, throttle::user_key(u.name));
+  std::string groups;
+  for (const auto& g : u.groups) groups += (groups.empty() ? "" : ", ") + g;
+  std::cout << "user            " << u.name << "\n"
+            << "display name    " << u.display_name << "\n"
+            << "state           " << state_of(*t.ctx, u) << "\n"
+            << "admin           " << (u.is_admin ? "yes" : "no") << "\n"
+            << "groups          " << (groups.empty() ? "-" : groups) << "\n"
+            << "password        " << (u.password_hash.empty() ? "not set" : "set")
+            << (u.must_change_password ? " (must change at next login)" : "") << "\n"
+            << "failed attempts " << (throttle_row ? throttle_row->failures : 0) << "\n"
+            << "created         " << when(u.created_at) << "\n"
+            << "last login      " << when(u.last_login_at) << "\n";
+  for (const auto& r : store::totp_for_user(t.ctx->db, u.id, false))
+    std::cout << "totp            " << r.label << " (" << r.algorithm << ", " << r.digits << " digits"
+              << (r.confirmed ? "" : ", unconfirmed") << ")\n";
+  std::cout << "recovery codes  " << store::unused_recovery_codes(t.ctx->db, u.id).size() << " unused\n";
+  return exit_ok;
+}
+
+int set_disabled(const args& a, const fs::path& config_path, bool disabled) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  store::transaction tx(t.ctx->db);
+  store::set_disabled(t.ctx->db, t.user->id, disabled, t.ctx->now());
+  t.ctx->audit(disabled ? "user.disable" : "user.enable", t.user->name, "success");
+  tx.commit();
+  std::cout << t.user->name << (disabled ? " disabled / 無効にしました\n" : " enabled / 有効にしました\n");
+  return exit_ok;
+}
+
+int run_disable(const args& a, const fs::path& p) { return set_disabled(a, p, true); }
+int run_enable(const args& a, const fs::path& p) { return set_disabled(a, p, false); }
+
+int run_delete(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  store::transaction tx(t.ctx->db);
+  store::delete_user(t.ctx->db, t.user->id);
+  t.ctx->audit("user.delete", t.user->name, "success");
+  tx.commit();
+  std::cout << t.user->name << " deleted / 削除しました\n";
+  return exit_ok;
+}
+
+int run_passwd(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  auto& cfg = t.ctx->cfg;
+  auto pw = read_new_secret("New password / 新しいパスワード: ", "Again / もう一度: ");
+  if (!pw) return fail(pw.message());
+  auto verdict = password::check_password(pw->view(), t.user->name, cfg.password.profile, cfg.password.min_length);
+  if (!verdict.ok) return fail(verdict.reason_en + " / " + verdict.reason_ja);
+  password::password_hasher hasher({cfg.password.memory_kib, cfg.password.iterations, cfg.password.parallelism},
+                                   cfg.password.max_concurrent_hashes);
+  auto phc = hasher.hash(pw->view());
+  if (!phc) return fail(phc.message());
+  const bool temporary = a.has("--temporary");
+  store::transaction tx(t.ctx->db);
+  store::set_password_hash(t.ctx->db, t.user->id, *phc, temporary, t.ctx->now());
+  t.ctx->audit("user.passwd", t.user->name, "success", temporary ? "\"temporary\":true" : "\"temporary\":false");
+  tx.commit();
+  std::cout << "Password set for " << t.user->name << " / パスワードを設定しました\n";
+  return exit_ok;
+}
+
+int run_unlock(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  store::transaction tx(t.ctx->db);
+  throttle::throttle(t.ctx->cfg.throttle).unlock(t.ctx->db, t.user->name);
+  t.ctx->audit("user.unlock", t.user->name, "success");
+  tx.commit();
+  std::cout << t.user->name << " unlocked / ロックを解除しました\n";
+  return exit_ok;
+}
+
+int run_reset_factors(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  {
+    store::transaction tx(t.ctx->db);
+    store::delete_totp_for_user(t.ctx->db, t.user->id);
+    store::delete_recovery_codes(t.ctx->db, t.user->id);
+    t.ctx->audit("user.reset_factors", t.user->name, "success");
+    tx.commit();
+  }
+  std::cout << "Removed every second factor of " << t.user->name << " / 二要素目をすべて削除しました\n\n";
+  issue_enrollment_link(*t.ctx, *t.user);
+  return exit_ok;
+}
+
+arg_spec one_user() { return {{}, {}, 1, 1}; }
+
+}  // namespace
+
+std::vector<command> user_commands() {
+  return {
+      {"user add", "add an account and print its one-time enrollment link",
+       "NAME [--display-name TEXT] [--admin] [--group GROUP]...", {{"--display-name", "--group"}, {"--admin"}, 1, 1},
+       run_add},
+      {"user list", "list accounts with their state, factors and last login", "", {{}, {}, 0, 0}, run_list},
+      {"user show", "show one account", "NAME", one_user(), run_show},
+      {"user disable", "refuse every login of an account (reversible)", "NAME", one_user(), run_disable},
+      {"user enable", "allow a disabled account again", "NAME", one_user(), run_enable},
+      {"user delete", "delete an account and all its factors", "NAME", one_user(), run_delete},
+      {"user passwd", "set a password (read from the terminal, or one line from standard input)",
+       "NAME [--temporary]\n\n--temporary: the user must choose a new password at the next login.",
+       {{}, {"--temporary"}, 1, 1}, run_passwd},
+      {"user unlock", "clear failed-login delays and the lock of an account", "NAME", one_user(), run_unlock},
+      {"user reset-factors", "remove every second factor and print a new enrollment link (lost key)", "NAME",
+       one_user(), run_reset_factors},
+  };
+}
+
+}  // namespace sekisho::cli

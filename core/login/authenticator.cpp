@@ -1,0 +1,210 @@
+#include "core/login/authenticator.hpp"
+
+#include "core/audit/audit_event.hpp"
+#include "core/login/user_name.hpp"
+#include "core/recovery/recovery_codes.hpp"
+#include "core/seal/sealer.hpp"
+#include "core/store/audit_store.hpp"
+#include "core/store/factor_store.hpp"
+#include "core/store/user_store.hpp"
+#include "core/totp/totp.hpp"
+
+namespace sekisho::login {
+namespace {
+
+// Names that cannot be accounts share one throttle counter instead of growing the table.
+std::string throttle_name(const std::string& canonical) { return canonical.empty() ? "?invalid" : canonical; }
+
+audit::audit_event make_event(std::string_view event, std::string_view user, const context& ctx,
+                              std::string_view method, std::string_view result, std::string_view reason) {
+  std::string details = "{\"reason\":\"" + std::string(reason) + "\"";
+  if (!ctx.service.empty()) details += ",\"service\":\"" + ctx.service + "\"";
+  if (!ctx.host.empty()) details += ",\"host\":\"" + ctx.host + "\"";
+  details += "}";
+  return {std::string(event), std::string(user), ctx.source, ctx.channel, std::string(method),
+          std::string(result), details};
+}
+
+totp::totp_params params_of(const store::totp_row& row) {
+  totp::totp_params p;
+  p.algorithm = row.algorithm == "SHA256"   ? totp_algorithm::sha256
+                : row.algorithm == "SHA512" ? totp_algorithm::sha512
+                                            : totp_algorithm::sha1;
+  p.digits = row.digits;
+  p.period_seconds = row.period;
+  return p;
+}
+
+std::string strip_spaces(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != ' ' && c != '\t') out.push_back(c);
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(status s) {
+  switch (s) {
+    case status::ok: return "ok";
+    case status::denied: return "denied";
+    case status::throttled: return "throttled";
+    case status::locked: return "locked";
+    case status::disabled: return "disabled";
+    case status::not_enrolled: return "not_enrolled";
+  }
+  return "denied";
+}
+
+authenticator::authenticator(const config& cfg, store::connection_pool& pool, const seal::keyring& keys,
+                             const secret& audit_key, clock_fn now)
+    : cfg_(cfg),
+      pool_(pool),
+      keys_(keys),
+      audit_key_(audit_key),
+      now_(std::move(now)),
+      hasher_({cfg.password.memory_kib, cfg.password.iterations, cfg.password.parallelism},
+              cfg.password.max_concurrent_hashes),
+      recovery_hasher_(recovery::hash_params(), cfg.password.max_concurrent_hashes),
+      throttle_(cfg.throttle) {}
+
+bool authenticator::throttled(store::database& db, const std::string& name, const context& ctx,
+                              std::int64_t now, status* result, std::int64_t* retry_after,
+                              std::string_view event) {
+  auto v = throttle_.check(db, name, ctx.source, now);
+  if (v.allowed) return false;
+  *result = v.locked ? status::locked : status::throttled;
+  *retry_after = v.retry_after;
+  store::append_audit(db, audit_key_,
+                      make_event(event, name, ctx, "", v.locked ? "locked" : "throttled", "too_many_failures"), now);
+  return true;
+}
+
+void authenticator::fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
+                         std::string_view event, std::string_view method, std::string_view reason) {
+  store::transaction tx(db);
+  const int failures = throttle_.record_failure(db, name, ctx.source, now);
+  store::append_audit(db, audit_key_, make_event(event, name, ctx, method, "failure", reason), now);
+  if (failures == cfg_.throttle.lock_after)
+    store::append_audit(db, audit_key_, make_event("account.locked", name, ctx, method, "locked", "too_many_failures"),
+                        now);
+  tx.commit();
+}
+
+password_outcome authenticator::check_password(std::string_view user, const secret& password, const context& ctx) {
+  password_outcome out;
+  const auto name = canonical_user_name(user);
+  const auto tname = throttle_name(name);
+  auto db = pool_.acquire();
+  if (throttled(*db, tname, ctx, now_(), &out.result, &out.retry_after, "login.password")) return out;
+
+  auto u = name.empty() ? std::nullopt : store::find_user(*db, name);
+  // An unknown user costs a full hash too, so timing does not tell which names exist.
+  auto v = hasher_.verify(u ? u->password_hash : std::string(), password.view());
+  const auto now = now_();
+  if (!v.match) {
+    fail(*db, tname, ctx, now, "login.password", "password", u ? "wrong_password" : "unknown_user");
+    return out;
+  }
+  out.user_id = u->id;
+  out.user = u->name;
+  if (u->disabled) {
+    store::append_audit(*db, audit_key_, make_event("login.password", name, ctx, "password", "denied", "disabled"), now);
+    out.result = status::disabled;
+    return out;
+  }
+  if (v.needs_rehash)
+    if (auto h = hasher_.hash(password.view())) store::set_password_hash(*db, u->id, *h, u->must_change_password, now);
+  out.must_change_password = u->must_change_password;
+  out.has_totp = !store::totp_for_user(*db, u->id, true).empty();
+  out.recovery_codes_left = static_cast<int>(store::unused_recovery_codes(*db, u->id).size());
+  const bool enrolled = out.has_totp;
+  out.result = enrolled ? status::ok : status::not_enrolled;
+  store::append_audit(*db, audit_key_,
+                      make_event("login.password", name, ctx, "password", enrolled ? "success" : "info",
+                                 enrolled ? "password_ok" : "no_second_factor"),
+                      now);
+  return out;
+}
+
+bool authenticator::try_totp(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+                             std::string* reason) {
+  for (const auto& row : store::totp_for_user(db, user_id, true)) {
+    auto seed = seal::unseal(keys_, row.sealed_secret, {"totp_credentials", row.id, user_id});
+    if (!seed) {
+      *reason = "sealed_secret_unreadable";
+      continue;
+    }
+    auto step = totp::verify_code(seed->view(), params_of(row), code, now, cfg_.totp.window);
+    if (!step) continue;
+    if (store::advance_totp_step(db, row.id, *step)) return true;
+    *reason = "replayed_code";  // NIST: log a second use of the same code
+    return false;
+  }
+  return false;
+}
+
+bool authenticator::try_recovery(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+                                 int* left) {
+  auto unused = store::unused_recovery_codes(db, user_id);
+  for (const auto& row : unused) {
+    if (!recovery_hasher_.verify(row.code_hash, code).match) continue;
+    if (!store::spend_recovery_code(db, row.id, now)) return false;
+    *left = static_cast<int>(unused.size()) - 1;
+    return true;
+  }
+  return false;
+}
+
+factor_outcome authenticator::check_second_factor(std::int64_t user_id, const secret& code, const context& ctx) {
+  factor_outcome out;
+  auto db = pool_.acquire();
+  auto u = store::find_user_by_id(*db, user_id);
+  if (!u || u->disabled) return out;
+  if (throttled(*db, u->name, ctx, now_(), &out.result, &out.retry_after, "login.second_factor")) return out;
+
+  const auto typed = strip_spaces(code.view());
+  std::string reason = "wrong_code";
+  bool ok = false;
+  const auto now = now_();
+  if (all_digits(typed) && typed.size() == static_cast<std::size_t>(cfg_.totp.digits)) {
+    out.method = "totp";
+    ok = try_totp(*db, user_id, typed, now, &reason);
+  } else if (auto rc = recovery::normalize_code(typed)) {
+    out.method = "recovery";
+    ok = try_recovery(*db, user_id, *rc, now, &out.recovery_codes_left);
+  }
+  if (!ok) {
+    fail(*db, u->name, ctx, now, "login.second_factor", out.method.empty() ? "unknown" : out.method, reason);
+    return out;
+  }
+  store::transaction tx(*db);
+  throttle_.record_success(*db, u->name);
+  store::record_login(*db, user_id, now);
+  store::append_audit(*db, audit_key_, make_event("login.second_factor", u->name, ctx, out.method, "success", "code_ok"),
+                      now);
+  if (out.method == "recovery")
+    store::append_audit(*db, audit_key_,
+                        make_event("recovery_code.used", u->name, ctx, "recovery", "info",
+                                   std::to_string(out.recovery_codes_left) + "_left"),
+                        now);
+  tx.commit();
+  out.result = status::ok;
+  return out;
+}
+
+factor_outcome authenticator::login(std::string_view user, const secret& password, const secret& code,
+                                    const context& ctx) {
+  auto p = check_password(user, password, ctx);
+  if (p.result != status::ok) return {p.result, p.retry_after, "", 0};
+  return check_second_factor(p.user_id, code, ctx);
+}
+
+}  // namespace sekisho::login

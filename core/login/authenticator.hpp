@@ -1,0 +1,84 @@
+// The whole path of a login: throttle, password, second factor, audit. Every channel (web,
+// SSH, RADIUS) goes through here, so policy, single-use codes and lockout are shared.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/config/config.hpp"
+#include "core/password/password_hasher.hpp"
+#include "core/seal/keyring.hpp"
+#include "core/store/connection_pool.hpp"
+#include "core/throttle/throttle.hpp"
+#include "core/util/clock.hpp"
+#include "core/util/secret.hpp"
+
+namespace sekisho::login {
+
+// Where an attempt comes from; recorded in the audit trail.
+struct context {
+  std::string source;   // client address
+  std::string channel;  // web, ssh, radius, cli
+  std::string service;  // PAM service (sshd, radiusd, sudo) or empty
+  std::string host;     // host the login is for
+};
+
+enum class status {
+  ok,
+  denied,        // wrong or unknown user, password or code: callers show one message for all
+  throttled,     // too many failures: retry_after says when to try again
+  locked,        // lock_after consecutive failures: an admin must unlock
+  disabled,      // right password, disabled account
+  not_enrolled,  // right password, no second factor yet
+};
+std::string_view to_string(status s);
+
+struct password_outcome {
+  status result = status::denied;
+  std::int64_t retry_after = 0;
+  std::int64_t user_id = 0;
+  std::string user;
+  bool must_change_password = false;
+  bool has_totp = false;
+  int recovery_codes_left = 0;
+};
+
+struct factor_outcome {
+  status result = status::denied;
+  std::int64_t retry_after = 0;
+  std::string method;  // totp or recovery
+  int recovery_codes_left = 0;
+};
+
+class authenticator {
+ public:
+  authenticator(const config& cfg, store::connection_pool& pool, const seal::keyring& keys, const secret& audit_key,
+                clock_fn now = system_clock_fn());
+
+  password_outcome check_password(std::string_view user, const secret& password, const context& ctx);
+  // For a user whose password was checked by check_password (authd keeps that state).
+  factor_outcome check_second_factor(std::int64_t user_id, const secret& code, const context& ctx);
+  // Password and code together (PAM): one answer, so no step reveals more than the other.
+  factor_outcome login(std::string_view user, const secret& password, const secret& code, const context& ctx);
+
+ private:
+  bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
+                 status* result, std::int64_t* retry_after, std::string_view event);
+  void fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
+            std::string_view event, std::string_view method, std::string_view reason);
+  bool try_totp(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+                std::string* reason);
+  bool try_recovery(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+                    int* left);
+
+  const config& cfg_;
+  store::connection_pool& pool_;
+  const seal::keyring& keys_;
+  const secret& audit_key_;
+  clock_fn now_;
+  password::password_hasher hasher_;
+  password::password_hasher recovery_hasher_;
+  throttle::throttle throttle_;
+};
+
+}  // namespace sekisho::login

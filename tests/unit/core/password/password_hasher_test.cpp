@@ -1,0 +1,135 @@
+#include "core/password/password_hasher.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+using namespace sekisho::password;
+
+namespace {
+
+// Small parameters keep the tests fast; the defaults are checked once below.
+constexpr argon2_params fast{19456, 2, 1};
+
+double seconds_for(const auto& fn) {
+  double best = 1e9;  // the fastest of three runs: other work on the machine only ever adds time
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("default parameters give an Argon2id PHC string with m=64MiB, t=3, p=1") {
+  password_hasher hasher(argon2_params{}, 2);
+  auto phc = hasher.hash("Tr0ub4dor&3x");
+  REQUIRE(phc.ok());
+  CHECK(phc->starts_with("$argon2id$v=19$m=65536,t=3,p=1$"));
+  CHECK(hasher.verify(*phc, "Tr0ub4dor&3x").match);
+}
+
+TEST_CASE("the right password matches and a wrong one does not") {
+  password_hasher hasher(fast, 2);
+  auto phc = hasher.hash("correct horse battery staple");
+  REQUIRE(phc.ok());
+  CHECK(hasher.verify(*phc, "correct horse battery staple").match);
+  CHECK_FALSE(hasher.verify(*phc, "correct horse battery stapl").match);
+  CHECK_FALSE(hasher.verify(*phc, "Correct horse battery staple").match);
+  CHECK_FALSE(hasher.verify(*phc, "").match);
+  auto again = hasher.hash("correct horse battery staple");
+  REQUIRE(again.ok());
+  CHECK(*again != *phc);  // a fresh salt every time
+}
+
+TEST_CASE("every character counts, beyond the first 64") {
+  password_hasher hasher(fast, 2);
+  const std::string pw(65, 'a');
+  std::string other = pw;
+  other[64] = 'b';
+  auto phc = hasher.hash(pw);
+  REQUIRE(phc.ok());
+  CHECK(hasher.verify(*phc, pw).match);
+  CHECK_FALSE(hasher.verify(*phc, other).match);
+}
+
+TEST_CASE("full-width and ASCII spellings of a password are the same password") {
+  password_hasher hasher(fast, 2);
+  auto phc = hasher.hash("ｐａｓｓｗｏｒｄ１２３！");
+  REQUIRE(phc.ok());
+  CHECK(hasher.verify(*phc, "password123!").match);
+  auto ascii = hasher.hash("password123!");
+  REQUIRE(ascii.ok());
+  CHECK(hasher.verify(*ascii, "ｐａｓｓｗｏｒｄ１２３！").match);
+}
+
+TEST_CASE("invalid UTF-8 and oversized input are refused without a match") {
+  password_hasher hasher(fast, 2);
+  CHECK_FALSE(hasher.hash("abc\xff").ok());
+  CHECK_FALSE(hasher.hash(std::string(max_password_bytes + 1, 'a')).ok());
+  CHECK(hasher.hash(std::string(max_password_bytes, 'a')).ok());
+  auto phc = hasher.hash("password123!");
+  REQUIRE(phc.ok());
+  CHECK_FALSE(hasher.verify(*phc, "password123!\xff").match);
+  CHECK_FALSE(hasher.verify(*phc, std::string(max_password_bytes + 1, 'a')).match);
+}
+
+TEST_CASE("raising the configured parameters asks for a rehash on the next login") {
+  password_hasher old_hasher(fast, 2);
+  auto phc = old_hasher.hash("Tr0ub4dor&3x");
+  REQUIRE(phc.ok());
+  auto same = old_hasher.verify(*phc, "Tr0ub4dor&3x");
+  CHECK(same.match);
+  CHECK_FALSE(same.needs_rehash);
+
+  password_hasher stronger({fast.memory_kib, fast.iterations + 1, 1}, 2);
+  auto v = stronger.verify(*phc, "Tr0ub4dor&3x");
+  CHECK(v.match);
+  CHECK(v.needs_rehash);
+  CHECK_FALSE(stronger.verify(*phc, "wrong").needs_rehash);  // only a proven password is rehashed
+}
+
+TEST_CASE("an unknown user costs as much time as a real user and never matches") {
+  password_hasher hasher(fast, 2);
+  auto phc = hasher.hash("Tr0ub4dor&3x");
+  REQUIRE(phc.ok());
+  for (auto stored : {"", "not a hash", "$argon2id$v=19$m=19456,t=2,p=1$garbage", "$2y$10$bcrypt"})
+    CHECK_FALSE(hasher.verify(stored, "").match);
+
+  const double real = seconds_for([&] { CHECK_FALSE(hasher.verify(*phc, "wrong password").match); });
+  const double unknown = seconds_for([&] { CHECK_FALSE(hasher.verify("", "wrong password").match); });
+  const double garbage = seconds_for([&] { CHECK_FALSE(hasher.verify("$argon2id$junk", "wrong password").match); });
+  const double invalid = seconds_for([&] { CHECK_FALSE(hasher.verify(*phc, "bad\xff").match); });
+  INFO("real " << real << " s, unknown " << unknown << " s, garbage " << garbage << " s, invalid " << invalid);
+  for (double t : {unknown, garbage, invalid}) {
+    CHECK(t / real > 0.5);
+    CHECK(t / real < 2.0);
+  }
+}
+
+TEST_CASE("concurrent hashes never exceed the cap, so memory stays at cap × m") {
+  password_hasher hasher(fast, 2);
+  std::vector<std::thread> threads;
+  std::atomic<int> matched{0};
+  auto phc = hasher.hash("Tr0ub4dor&3x");
+  REQUIRE(phc.ok());
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      if (hasher.verify(*phc, "Tr0ub4dor&3x").match) ++matched;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(matched == 8);
+  CHECK(hasher.limiter().peak() <= 2);
+  CHECK(hasher.limiter().in_use() == 0);
+}
+
+TEST_CASE("parameters libsodium cannot honour are refused at construction") {
+  CHECK_THROWS_AS(password_hasher({19456, 2, 4}, 2), std::invalid_argument);
+  CHECK_THROWS_AS(password_hasher({19456, 0, 1}, 2), std::invalid_argument);
+  CHECK_THROWS_AS(password_hasher(fast, 0), std::invalid_argument);
+}

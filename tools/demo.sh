@@ -22,6 +22,7 @@ if ! sk user show yamada >/dev/null 2>&1; then
   echo 'Sakura-Hana#2026' | sk user passwd yamada
   step "sekisho totp add yamada (the demo answers with oathtool in place of a phone)"
   coproc TOTP { sk totp add yamada --label "demo phone" 2>&1; }
+totp_pid=$TOTP_PID
   while IFS= read -r line <&"${TOTP[0]}"; do
     echo "$line"
     case "$line" in *"enter this key by hand"*) key=${line##*: }; break ;; esac
@@ -29,7 +30,7 @@ if ! sk user show yamada >/dev/null 2>&1; then
   echo "$key" >"$demo/yamada-totp.key"
   oathtool --totp -b "$key" >&"${TOTP[1]}"
   cat <&"${TOTP[0]}"
-  wait "$TOTP_PID"
+  wait "$totp_pid"
   step "sekisho recovery-codes yamada"
   sk recovery-codes yamada
 fi

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "core/audit/audit_event.hpp"
@@ -54,9 +55,10 @@ std::int64_t admin_context::now() const { return system_now(); }
 
 void admin_context::audit(std::string_view event, std::string_view user, std::string_view result,
                           std::string_view details) {
-  std::string d = "{\"operator\":\"" + operator_name + "\"";
-  if (!details.empty()) d += "," + std::string(details);
-  d += "}";
+  // `details` holds fixed "key":value pairs written by the commands; the operator name is serialised.
+  std::string d = nlohmann::json{{"operator", operator_name}}.dump(-1, ' ', false,
+                                                                   nlohmann::json::error_handler_t::replace);
+  if (!details.empty()) d.insert(d.size() - 1, "," + std::string(details));
   store::append_audit(db, audit_key,
                       audit::audit_event{std::string(event), std::string(user), "local", "cli", "admin",
                                          std::string(result), d},

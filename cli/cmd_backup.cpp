@@ -1,5 +1,6 @@
 // `sekisho backup` and `sekisho restore`.
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/admin_context.hpp"
 #include "cli/command.hpp"
@@ -15,7 +16,9 @@ int run_backup(const args& a, const fs::path& config_path) {
   if (!ctx) return fail(ctx.message());
   const fs::path to = a.positional[0];
   if (auto r = store::backup_to(ctx->db, to); !r) return fail(r.message());
-  ctx->audit("system.backup", "", "success", "\"file\":\"" + to.filename().string() + "\"");
+  ctx->audit("system.backup", "", "success",
+             "\"file\":" + nlohmann::json(to.filename().string())
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::cout << "Backup written to " << to.string() << " / バックアップを作成しました\n"
             << "The keys are not in it: keep copies of " << ctx->cfg.master_key_file.string() << " and "
             << ctx->cfg.audit.key_file.string() << " in a separate safe place.\n";

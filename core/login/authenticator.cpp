@@ -1,5 +1,7 @@
 #include "core/login/authenticator.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/audit/audit_event.hpp"
 #include "core/login/user_name.hpp"
 #include "core/recovery/recovery_codes.hpp"
@@ -17,10 +19,11 @@ std::string throttle_name(const std::string& canonical) { return canonical.empty
 
 audit::audit_event make_event(std::string_view event, std::string_view user, const context& ctx,
                               std::string_view method, std::string_view result, std::string_view reason) {
-  std::string details = "{\"reason\":\"" + std::string(reason) + "\"";
-  if (!ctx.service.empty()) details += ",\"service\":\"" + ctx.service + "\"";
-  if (!ctx.host.empty()) details += ",\"host\":\"" + ctx.host + "\"";
-  details += "}";
+  nlohmann::json d = {{"reason", reason}};
+  if (!ctx.service.empty()) d["service"] = ctx.service;
+  if (!ctx.host.empty()) d["host"] = ctx.host;
+  // The caller's strings are attacker-controlled: serialise, never paste, so they cannot add keys.
+  const auto details = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return {std::string(event), std::string(user), ctx.source, ctx.channel, std::string(method),
           std::string(result), details};
 }

@@ -39,7 +39,7 @@ step "sekisho user list"
 sk user list
 
 step "starting authd on $demo/state/authd.sock"
-sk run &
+build/cli/sekisho --config "$demo/sekisho.toml" run &
 authd=$!
 trap 'kill $authd 2>/dev/null || true' EXIT
 for _ in $(seq 50); do sk status >/dev/null 2>&1 && break; sleep 0.1; done

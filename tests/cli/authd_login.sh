@@ -11,7 +11,7 @@ while IFS= read -r line <&"${TOTP[0]}"; do case "$line" in *"enter this key by h
 oathtool --totp -b "$key" >&"${TOTP[1]}"; cat <&"${TOTP[0]}" >/dev/null; wait "$totp_pid"
 codes=$(sk recovery-codes nurse | grep -E '^  [0-9a-z]{4}-' | tr -d ' ')
 
-sk authd 2>"$WORK/authd.log" &
+"$SEKISHO" --config "$CONFIG" authd >"$WORK/authd.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do sk status >/dev/null 2>&1 && break; sleep 0.1; done
 expect_ok "authd answers" sk status

@@ -24,5 +24,6 @@ std::vector<command> factor_commands();
 std::vector<command> audit_commands();
 std::vector<command> backup_commands();
 std::vector<command> daemon_commands();
+std::vector<command> gateway_commands();
 
 }  // namespace sekisho::cli

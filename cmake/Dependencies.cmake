@@ -4,6 +4,7 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(toml11 REQUIRED)
+find_package(Boost 1.74 REQUIRED)  # Asio and Beast, compiled once in gateway/net
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)

@@ -1,20 +1,23 @@
 // TOML → config, with one clear message naming the key at fault.
 #include "core/config/config.hpp"
 
+#include <algorithm>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
 
-#include "core/util/duration.hpp"
+#include "core/config/gateway_reader.hpp"
+#include "core/config/table_reader.hpp"
 #include "core/util/utf8.hpp"
 
 namespace sekisho {
 namespace {
 
 namespace fs = std::filesystem;
+using config_detail::bad_key;
+using config_detail::table_reader;
 
 // Which keys each table may hold; "" is the top level.
 const std::map<std::string, std::set<std::string>>& schema() {
@@ -33,94 +36,11 @@ const std::map<std::string, std::set<std::string>>& schema() {
   return s;
 }
 
-struct bad_key {
-  std::string message;
-};
-
-// Reads typed values from one table and reports errors as "table.key: what is wrong".
-class table_reader {
- public:
-  table_reader(const toml::value* table, std::string name) : table_(table), name_(std::move(name)) {}
-
-  const toml::value* find(const std::string& key) const {
-    if (table_ == nullptr) return nullptr;
-    const auto& t = table_->as_table();
-    auto it = t.find(key);
-    return it == t.end() ? nullptr : &it->second;
-  }
-  std::string qualified(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw bad_key{qualified(key) + ": " + what};
-  }
-
-  void string(const std::string& key, std::string& out) const {
-    if (auto* v = find(key)) {
-      if (!v->is_string()) fail(key, "expected a string");
-      out = v->as_string().str;
-      if (out.size() > 4096) fail(key, "too long");
-    }
-  }
-  void path(const std::string& key, fs::path& out) const {
-    std::string s;
-    string(key, s);
-    if (find(key)) {
-      if (s.empty()) fail(key, "must not be empty");
-      out = s;
-    }
-  }
-  template <class Int>
-  void integer(const std::string& key, Int& out, long long lo, long long hi) const {
-    if (auto* v = find(key)) {
-      if (!v->is_integer()) fail(key, "expected an integer");
-      auto n = v->as_integer();
-      if (n < lo || n > hi)
-        fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-      out = static_cast<Int>(n);
-    }
-  }
-  void duration(const std::string& key, std::chrono::seconds& out, std::chrono::seconds lo,
-                std::chrono::seconds hi) const {
-    if (auto* v = find(key)) {
-      if (!v->is_string()) fail(key, "expected a duration string such as \"15m\"");
-      auto d = parse_duration(v->as_string().str);
-      if (!d) fail(key, d.message());
-      if (*d < lo || *d > hi)
-        fail(key, "must be between " + std::to_string(lo.count()) + "s and " + std::to_string(hi.count()) + "s");
-      out = *d;
-    }
-  }
-  void string_list(const std::string& key, std::vector<std::string>& out) const {
-    if (auto* v = find(key)) {
-      if (!v->is_array()) fail(key, "expected a list of strings");
-      out.clear();
-      for (const auto& item : v->as_array()) {
-        if (!item.is_string()) fail(key, "expected a list of strings");
-        out.push_back(item.as_string().str);
-      }
-    }
-  }
-  template <class Enum>
-  void choice(const std::string& key, Enum& out, const std::map<std::string, Enum>& options) const {
-    std::string s;
-    string(key, s);
-    if (!find(key)) return;
-    auto it = options.find(s);
-    if (it == options.end()) {
-      std::string names;
-      for (const auto& [n, _] : options) names += (names.empty() ? "" : ", ") + ("\"" + n + "\"");
-      fail(key, "'" + s + "' is not one of " + names);
-    }
-    out = it->second;
-  }
-
- private:
-  const toml::value* table_;
-  std::string name_;
-};
-
 void check_known_keys(const toml::value& root) {
   const auto& s = schema();
+  const auto& delegated = config_detail::gateway_top_level_names();
   for (const auto& [key, value] : root.as_table()) {
+    if (std::find(delegated.begin(), delegated.end(), key) != delegated.end()) continue;  // read_gateway_config
     if (value.is_table()) {
       auto it = s.find(key);
       if (it == s.end() || key.empty()) throw bad_key{"[" + key + "]: unknown table"};
@@ -207,6 +127,7 @@ void read_all(const toml::value& root, config& c) {
   c.authd.socket = inside(c.state_dir, socket);
   c.audit.key_file = inside(c.state_dir, audit_key);
   c.master_key_file = inside(c.state_dir, master);
+  config_detail::read_gateway_config(root, c.state_dir, c.gateway);
 }
 
 }  // namespace
@@ -246,6 +167,7 @@ std::vector<std::string> known_config_keys() {
   std::vector<std::string> out;
   for (const auto& [table, keys] : schema())
     for (const auto& k : keys) out.push_back(table.empty() ? k : table + "." + k);
+  for (auto& k : config_detail::gateway_config_keys()) out.push_back(std::move(k));
   return out;
 }
 

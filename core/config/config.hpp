@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config/gateway_config.hpp"
 #include "core/util/result.hpp"
 
 namespace sekisho {
@@ -68,6 +69,7 @@ struct config {
   throttle_config throttle;
   audit_config audit;
   enrollment_config enrollment;
+  gateway_config gateway;
 };
 
 inline constexpr std::string_view default_config_path = "/etc/sekisho/sekisho.toml";

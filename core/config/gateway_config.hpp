@@ -1,0 +1,65 @@
+// The gateway's part of sekisho.toml: listeners, certificates, upstreams and access rules.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/policy/network.hpp"
+#include "core/policy/rules.hpp"
+
+namespace sekisho {
+
+struct certificate_config {
+  std::vector<std::string> hosts;  // SNI names this pair serves; the first certificate is the default
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+};
+
+struct upstream_config {
+  std::string name;
+  std::vector<std::string> hosts;  // empty = any host
+  std::string path_prefix = "/";
+  std::string url;                 // http://host:port or https://host:port, no path
+  // Parsed from url:
+  bool tls = false;
+  std::string address;             // host name or IP of the upstream
+  std::string port;
+  std::string host_header;         // "" = send the client's Host; otherwise this value (e.g. the internal name)
+  bool verify_tls = true;          // off is explicit and logged
+  std::filesystem::path ca_file;   // empty = system CAs
+  std::string identity_header = "Remote-User";
+  std::string groups_header;       // empty = not sent
+  std::string name_header;         // empty = not sent
+  bool allow_encoded_slash = false;
+  bool rewrite_redirects = true;   // Location / Content-Location / Refresh with the internal address
+  bool rewrite_cookies = true;     // Set-Cookie Domain with the internal host name
+  std::chrono::seconds connect_timeout{5};
+  std::chrono::seconds response_timeout{60};
+  int max_idle_connections = 32;
+  std::size_t max_body_bytes = 0;  // 0 = gateway default
+};
+
+struct gateway_config {
+  std::vector<std::string> listen{"0.0.0.0:443"};
+  std::vector<std::string> redirect_listen;  // plain HTTP that only redirects to HTTPS; empty = none
+  std::vector<certificate_config> certificates;
+  int threads = 0;                           // 0 = one per core
+  int max_connections = 10000;
+  std::size_t max_header_bytes = 16 * 1024;  // larger → 431
+  std::size_t max_body_bytes = 1ull << 40;   // per request unless the upstream says otherwise
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds idle_timeout{75};
+  std::chrono::seconds drain_timeout{30};
+  std::chrono::seconds session_cache_ttl{5};
+  std::vector<ip_network> trusted_proxies;   // X-Forwarded-* accepted only from these; empty = nobody
+  std::filesystem::path access_log = "access.log";  // relative to state_dir; "journal" = journald; "" = off
+  bool access_log_query = true;
+  std::size_t access_log_max_bytes = 100ull << 20;  // rotate beyond this
+  int access_log_keep = 10;
+  std::vector<upstream_config> upstreams;
+  std::vector<access_rule> rules;
+};
+
+}  // namespace sekisho

@@ -1,0 +1,17 @@
+// Reads [gateway], [[gateway.certificate]], [[upstream]] and [[rule]] (part of the config parser).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <toml.hpp>
+#include <vector>
+
+#include "core/config/gateway_config.hpp"
+
+namespace sekisho::config_detail {
+
+// Top-level names this reader validates itself (arrays of tables and nested tables).
+const std::vector<std::string>& gateway_top_level_names();
+void read_gateway_config(const toml::value& root, const std::filesystem::path& state_dir, gateway_config& out);
+std::vector<std::string> gateway_config_keys();
+
+}  // namespace sekisho::config_detail

@@ -1,0 +1,193 @@
+#include "gateway/proxy/forward.hpp"
+
+#include <limits>
+
+#include <boost/beast/http/write.hpp>
+
+#include "gateway/proxy/header_names.hpp"
+#include "gateway/proxy/response_rewrite.hpp"
+#include "gateway/proxy/tunnel.hpp"
+#include "gateway/server/error_pages.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+using response_parser = http::response_parser<http::buffer_body>;
+using clock = std::chrono::steady_clock;
+
+constexpr std::size_t max_response_head_bytes = 64 * 1024;
+
+// Token comparison is case-insensitive like header names, and '_' never appears in these tokens.
+bool contains_token(std::string_view list, std::string_view token) {
+  for (auto item : split_list(list))
+    if (same_header(item, token)) return true;
+  return false;
+}
+
+bool wants_continue(const http::fields& f) { return contains_token(f[http::field::expect], "100-continue"); }
+
+awaitable<void> send_own(client_stream& client, text_response r, std::chrono::seconds timeout) {
+  error_code ec;
+  beast::get_lowest_layer(client).expires_after(timeout);
+  co_await http::async_write(client, r, with_error(ec));
+}
+
+awaitable<forward_outcome> fail_with(client_stream& client, unsigned status, unsigned version, std::chrono::seconds timeout) {
+  co_await send_own(client, error_page(status, version, false), timeout);
+  co_return forward_outcome{status, false};
+}
+
+// Why an exchange stopped before the client got a response head.
+enum class stage { ok, retry, bad_gateway, timeout, too_large, client_gone };
+
+struct upstream_exchange {
+  stage result = stage::ok;
+  forward_outcome outcome;
+  bool upstream_reusable = false;
+};
+
+upstream_exchange stopped(stage s) {
+  upstream_exchange x;
+  x.result = s;
+  return x;
+}
+
+stage upstream_failure(const error_code& ec) { return ec == beast::error::timeout ? stage::timeout : stage::bad_gateway; }
+
+template <class Upstream>
+awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer& client_buffer, forward_request& r,
+                                      const upstream_config& u, Upstream& up, upstream_connection& conn,
+                                      relay_buffer& chunk) {
+  auto& req = r.parser.get();
+  const bool bodiless = r.parser.is_done();
+  const unsigned client_version = req.version();
+  const bool is_head = req.method() == http::verb::head;
+  error_code ec;
+
+  http::request_serializer<http::buffer_body> request_out{req};
+  beast::get_lowest_layer(up).expires_after(u.connect_timeout + r.client_timeout);
+  co_await http::async_write_header(up, request_out, with_error(ec));
+  if (ec) co_return stopped(conn.reused && bodiless ? stage::retry : stage::bad_gateway);
+  const auto sent_at = clock::now();
+
+  if (!bodiless) {
+    auto relayed = co_await relay_body(client, client_buffer, r.parser, up, request_out, chunk,
+                                       {r.client_timeout, u.response_timeout});
+    if (relayed.failed == relay_failure::source)
+      co_return stopped(relayed.ec == http::error::body_limit ? stage::too_large : stage::client_gone);
+    if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
+  }
+
+  // Informational responses other than 101 are dropped: the gateway answered any Expect itself.
+  auto response = std::make_unique<response_parser>();
+  for (;;) {
+    response->header_limit(max_response_head_bytes);
+    response->body_limit(std::numeric_limits<std::uint64_t>::max());
+    response->skip(is_head);
+    beast::get_lowest_layer(up).expires_after(u.response_timeout);
+    co_await http::async_read_header(up, conn.buffer, *response, with_error(ec));
+    if (ec) {
+      const bool nothing_came = conn.buffer.size() == 0;
+      co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout
+                                      ? stage::retry
+                                      : upstream_failure(ec));
+    }
+    const auto status = response->get().result_int();
+    if (status < 100 || status >= 200 || status == 101) break;
+    response = std::make_unique<response_parser>();
+  }
+  auto& res = response->get();
+  upstream_exchange x;
+  x.outcome.upstream_time = clock::now() - sent_at;
+  x.outcome.status = res.result_int();
+
+  const bool websocket = res.result_int() == 101;
+  if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
+  rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
+  prepare_client_response(res, websocket);
+  const bool client_keep_alive = req.keep_alive() && !websocket;
+  res.version(client_version);
+  if (!response->is_done() && !res.has_content_length() && !res.chunked()) {
+    // Body until the upstream closes: chunk it for HTTP/1.1 clients so their connection survives.
+    if (client_version >= 11) res.chunked(true);
+  }
+  if (client_version < 11 && res.chunked()) res.chunked(false);  // HTTP/1.0 clients: body until close
+  const bool client_framed = res.has_content_length() || res.chunked() || response->is_done();
+  res.keep_alive(client_keep_alive && client_framed);
+
+  http::response_serializer<http::buffer_body> response_out{res};
+  beast::get_lowest_layer(client).expires_after(r.client_timeout);
+  co_await http::async_write_header(client, response_out, with_error(ec));
+  if (ec) co_return stopped(stage::client_gone);
+  x.outcome.client_reusable = res.keep_alive();
+
+  if (websocket) {
+    co_await tunnel(client, client_buffer, up, conn.buffer, std::chrono::seconds(r.client_timeout));
+    x.outcome.client_reusable = false;
+    co_return x;
+  }
+  if (!response->is_done()) {
+    auto relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk,
+                                       {u.response_timeout, r.client_timeout});
+    x.outcome.bytes_out = relayed.bytes;
+    if (relayed.failed != relay_failure::none) {
+      x.outcome.client_reusable = false;  // the response is cut short: the client must see the close
+      co_return x;
+    }
+  }
+  x.upstream_reusable = response->keep_alive() && !response->need_eof();
+  co_return x;
+}
+
+}  // namespace
+
+bool is_websocket_upgrade(const http::fields& f) {
+  return contains_token(f[http::field::upgrade], "websocket") && contains_token(f[http::field::connection], "upgrade");
+}
+
+awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& client_buffer, forward_request r,
+                                   upstream_pool& pool, relay_buffer& chunk) {
+  const auto& u = pool.state().settings.gateway.upstreams[r.upstream];
+  auto& req = r.parser.get();
+  const unsigned version = req.version();
+  req.target(r.target);
+  const bool expect_continue = wants_continue(req);
+  req.erase(http::field::expect);
+  if (!prepare_upstream_request(req, r.headers)) co_return co_await fail_with(client, 400, version, r.client_timeout);
+  req.version(11);
+  if (!r.headers.websocket_upgrade) req.keep_alive(true);
+
+  auto connected = co_await pool.acquire(r.upstream);
+  for (int attempt = 0;; ++attempt) {
+    if (!connected.connection)
+      co_return co_await fail_with(client, connected.failed == connect_failure::timeout ? 504 : 502, version,
+                                   r.client_timeout);
+    if (expect_continue && attempt == 0) {
+      error_code ec;
+      beast::get_lowest_layer(client).expires_after(r.client_timeout);
+      static constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      co_await asio::async_write(client, asio::buffer(continue_line, sizeof continue_line - 1), with_error(ec));
+      if (ec) co_return forward_outcome{};
+    }
+    auto& conn = *connected.connection;
+    auto x = co_await std::visit(
+        [&](auto& up) { return exchange(client, client_buffer, r, u, up, conn, chunk); }, conn.stream);
+    switch (x.result) {
+      case stage::ok:
+        if (x.upstream_reusable) pool.release(r.upstream, std::move(connected.connection));
+        co_return x.outcome;
+      case stage::retry:
+        if (attempt == 0) {
+          connected = co_await pool.connect(r.upstream);
+          continue;
+        }
+        co_return co_await fail_with(client, 502, version, r.client_timeout);
+      case stage::bad_gateway: co_return co_await fail_with(client, 502, version, r.client_timeout);
+      case stage::timeout: co_return co_await fail_with(client, 504, version, r.client_timeout);
+      case stage::too_large: co_return co_await fail_with(client, 413, version, r.client_timeout);
+      case stage::client_gone: co_return forward_outcome{};
+    }
+  }
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,46 @@
+// Forwards one request to its upstream and the response back, bodies streamed both ways, and answers
+// 413/502/504 itself when the exchange fails before the response started.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "gateway/net/asio.hpp"
+#include "gateway/proxy/forward_headers.hpp"
+#include "gateway/proxy/relay.hpp"
+#include "gateway/proxy/upstream_pool.hpp"
+
+namespace sekisho::gateway {
+
+using client_stream = beast::ssl_stream<beast::tcp_stream>;
+using request_parser = http::request_parser<http::buffer_body>;
+
+struct forward_request {
+  request_parser& parser;        // header read and checked; body not yet read
+  std::size_t upstream;          // index into the state's upstreams
+  std::string target;            // the normalised target to send
+  forward_context headers;       // identity and forwarding facts for prepare_upstream_request
+  std::uint64_t max_body_bytes;  // for this route
+  std::chrono::seconds client_timeout;  // each read from / write to the client
+};
+
+struct forward_outcome {
+  unsigned status = 0;          // what the client was sent (0: nothing, connection dropped)
+  bool client_reusable = false; // the client connection may serve another request
+  std::uint64_t bytes_out = 0;  // response body bytes sent to the client
+  std::chrono::steady_clock::duration upstream_time{};  // from sending the head to the response head
+};
+
+// Upgrade: websocket with Connection: upgrade (any case, in any list position).
+bool is_websocket_upgrade(const http::fields& f);
+
+awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& client_buffer, forward_request request,
+                                   upstream_pool& pool, relay_buffer& chunk);
+
+}  // namespace sekisho::gateway

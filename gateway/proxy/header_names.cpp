@@ -1,0 +1,66 @@
+#include "gateway/proxy/header_names.hpp"
+
+#include <algorithm>
+
+#include <boost/beast/core/string.hpp>
+
+namespace sekisho::gateway {
+
+namespace {
+
+char key_char(char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+  return c == '_' ? '-' : c;
+}
+
+template <class Predicate>
+void erase_fields_if(http::fields& h, Predicate matches) {
+  for (auto it = h.begin(); it != h.end();) it = matches(it->name_string()) ? h.erase(it) : std::next(it);
+}
+
+}  // namespace
+
+std::string header_key(std::string_view name) {
+  std::string key(name);
+  std::transform(key.begin(), key.end(), key.begin(), key_char);
+  return key;
+}
+
+bool same_header(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return key_char(x) == key_char(y); });
+}
+
+void erase_all_variants(http::fields& h, std::string_view name) {
+  erase_fields_if(h, [name](std::string_view n) { return same_header(n, name); });
+}
+
+void erase_misspelled_variants(http::fields& h, std::string_view name) {
+  erase_fields_if(h, [name](std::string_view n) { return same_header(n, name) && !boost::beast::iequals(n, name); });
+}
+
+std::string_view trim_whitespace(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+std::vector<std::string_view> split_list(std::string_view value) {
+  std::vector<std::string_view> items;
+  while (true) {
+    const auto comma = value.find(',');
+    const auto item = trim_whitespace(value.substr(0, comma));
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string_view::npos) return items;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+bool safe_header_value(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return (b < 0x20 && b != '\t') || b == 0x7f;
+  });
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,36 @@
+// Header names as the upstream stacks compare them, and the small pieces of header syntax the proxy shares.
+// CGI, PHP, Django and Rails turn `Remote_User`, `REMOTE-USER` and `remote-user` into one variable, so a
+// header we strip must be stripped in every spelling (oauth2-proxy CVE-2025-64484).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/fields.hpp>
+
+namespace sekisho::gateway {
+
+namespace http = boost::beast::http;
+
+// The normal form used to compare names: ASCII lower case, '_' mapped to '-'.
+std::string header_key(std::string_view name);
+// header_key(a) == header_key(b), without allocating.
+bool same_header(std::string_view a, std::string_view b);
+
+// Removes every field whose header_key equals header_key(name), duplicates included.
+void erase_all_variants(http::fields& h, std::string_view name);
+// Removes the fields that normalise to `name` but are spelled differently (`Content_Length`), keeping the
+// real ones (any case): for headers whose genuine values we keep but whose look-alikes must not reach an
+// upstream that would merge them.
+void erase_misspelled_variants(http::fields& h, std::string_view name);
+
+// The elements of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces and tabs; empty
+// elements are dropped.
+std::vector<std::string_view> split_list(std::string_view value);
+std::string_view trim_whitespace(std::string_view s);
+
+// False when `value` holds a control character (CR, LF, NUL, …, DEL) other than a tab: such a value would
+// split or end the header block it is written into.
+bool safe_header_value(std::string_view value);
+
+}  // namespace sekisho::gateway

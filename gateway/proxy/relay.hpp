@@ -1,0 +1,73 @@
+// Streams a message body from one connection to another through a fixed buffer, the shape of Beast's
+// relay() example: nothing is ever buffered whole, so a 1 GB upload or download costs one buffer.
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "gateway/net/asio.hpp"
+
+namespace sekisho::gateway {
+
+namespace http = beast::http;
+
+inline constexpr std::size_t relay_chunk_bytes = 64 * 1024;
+using relay_buffer = std::array<char, relay_chunk_bytes>;
+
+struct relay_deadlines {
+  std::chrono::steady_clock::duration read;   // each read from the source
+  std::chrono::steady_clock::duration write;  // each write to the destination
+};
+
+// Which side failed, so the caller can answer 413/502/504 or just close.
+enum class relay_failure { none, source, destination };
+
+struct relay_outcome {
+  relay_failure failed = relay_failure::none;
+  error_code ec;
+  std::uint64_t bytes = 0;  // body bytes read from the source
+};
+
+// The header has already been read by `parser` from `in` and written through `serializer` to `out`.
+template <bool is_request, class In, class Out>
+awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
+                                    Out& out, http::serializer<is_request, http::buffer_body>& serializer,
+                                    relay_buffer& chunk, relay_deadlines deadlines) {
+  error_code ec;
+  std::uint64_t bytes = 0;
+  do {
+    auto& body = parser.get().body();
+    if (!parser.is_done()) {
+      body.data = chunk.data();
+      body.size = chunk.size();
+      beast::get_lowest_layer(in).expires_after(deadlines.read);
+      co_await http::async_read(in, in_buffer, parser, with_error(ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return relay_outcome{relay_failure::source, ec, bytes};
+      body.size = chunk.size() - body.size;
+      bytes += body.size;
+      body.data = chunk.data();
+      body.more = !parser.is_done();
+    } else {
+      body.data = nullptr;
+      body.size = 0;
+      body.more = false;
+    }
+    beast::get_lowest_layer(out).expires_after(deadlines.write);
+    co_await http::async_write(out, serializer, with_error(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return relay_outcome{relay_failure::destination, ec, bytes};
+  } while (!parser.is_done() || !serializer.is_done());
+  co_return relay_outcome{relay_failure::none, {}, bytes};
+}
+
+}  // namespace sekisho::gateway

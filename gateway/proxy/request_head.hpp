@@ -1,0 +1,22 @@
+// Strict checks on a request head before and after Beast parses it. Beast is lenient where lenience lets
+// a front end and a back end disagree about where a request ends (request smuggling); these refuse every
+// such form, so the gateway and the upstream always see the same requests.
+#pragma once
+#include <string_view>
+
+#include <boost/beast/http/fields.hpp>
+
+#include "core/util/result.hpp"
+
+namespace sekisho::gateway {
+
+// The raw bytes up to and including the blank line. Refuses: bare CR or LF, NUL and other controls,
+// obs-fold (continuation lines), whitespace before a field's colon, a malformed request line, versions
+// other than HTTP/1.0 and HTTP/1.1.
+result<void> check_request_head(std::string_view head);
+
+// Framing and Host after parsing: at most one Content-Length, never with Transfer-Encoding; a
+// Transfer-Encoding must be exactly "chunked" (and only in HTTP/1.1); exactly one Host in HTTP/1.1.
+result<void> check_request_framing(const boost::beast::http::fields& fields, unsigned version);
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,62 @@
+// After a 101 Switching Protocols (WebSocket), the gateway only copies bytes both ways until either side
+// closes or stays silent past the idle deadline. The policy check already happened on the upgrade request.
+#pragma once
+#include <chrono>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+
+#include "gateway/net/asio.hpp"
+
+namespace sekisho::gateway {
+
+// Copies from `from` to `to`, starting with what was already read into `pending`.
+template <class From, class To>
+awaitable<void> copy_bytes(From& from, beast::flat_buffer& pending, To& to, std::chrono::seconds idle) {
+  error_code ec;
+  if (pending.size() > 0) {
+    beast::get_lowest_layer(to).expires_after(idle);
+    co_await asio::async_write(to, pending.data(), with_error(ec));
+    if (ec) co_return;
+    pending.consume(pending.size());
+  }
+  char chunk[16 * 1024];
+  for (;;) {
+    beast::get_lowest_layer(from).expires_after(idle);
+    const auto n = co_await from.async_read_some(asio::buffer(chunk), with_error(ec));
+    if (ec) co_return;
+    beast::get_lowest_layer(to).expires_after(idle);
+    co_await asio::async_write(to, asio::buffer(chunk, n), with_error(ec));
+    if (ec) co_return;
+  }
+}
+
+// Runs both directions; when one ends, both connections are closed so the other ends too, and the
+// function returns only after both have stopped (they refer to the caller's streams).
+template <class A, class B>
+awaitable<void> tunnel(A& a, beast::flat_buffer& a_pending, B& b, beast::flat_buffer& b_pending, std::chrono::seconds idle) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer other_done(executor, asio::steady_timer::time_point::max());
+  bool finished = false;
+  asio::co_spawn(
+      executor,
+      [&]() -> awaitable<void> {
+        co_await copy_bytes(b, b_pending, a, idle);
+        beast::get_lowest_layer(a).close();
+        beast::get_lowest_layer(b).close();
+        finished = true;
+        other_done.cancel();
+      },
+      asio::detached);
+  co_await copy_bytes(a, a_pending, b, idle);
+  beast::get_lowest_layer(a).close();
+  beast::get_lowest_layer(b).close();
+  error_code ec;
+  while (!finished) co_await other_done.async_wait(with_error(ec));
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,84 @@
+#include "gateway/proxy/upstream_pool.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+
+namespace sekisho::gateway {
+namespace {
+
+// An idle upstream connection must have nothing to read: readable means closed (EOF), reset, or stray
+// bytes that would be mistaken for the next response. Checked without blocking.
+bool still_idle(upstream_connection& c) {
+  auto& socket = std::visit([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); }, c.stream);
+  char byte;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && c.buffer.size() == 0;
+}
+
+// Upstreams idle longer than this are dropped rather than risk the upstream closing them mid-request
+// (nginx's default keepalive_timeout is 75 s; Apache's is 5 s).
+constexpr auto max_idle_age = std::chrono::seconds(4);
+
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+upstream_pool::upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state)
+    : io_(io), state_(std::move(state)), idle_(state_->settings.gateway.upstreams.size()) {}
+
+awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream) {
+  auto& idle = idle_[upstream];
+  const auto now = std::chrono::steady_clock::now();
+  while (!idle.empty()) {
+    auto c = std::move(idle.back());
+    idle.pop_back();
+    if (now - c->idle_since < max_idle_age && still_idle(*c)) {
+      c->reused = true;
+      co_return connect_outcome{std::move(c), connect_failure::none};
+    }
+  }
+  co_return co_await connect(upstream);
+}
+
+awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {
+  const auto& u = state_->settings.gateway.upstreams[upstream];
+  error_code ec;
+  tcp::resolver resolver(io_);
+  auto endpoints = co_await resolver.async_resolve(u.address, u.port, with_error(ec));
+  if (ec) co_return connect_outcome{nullptr, connect_failure::refused};
+  beast::tcp_stream tcp_stream(io_);
+  tcp_stream.expires_after(u.connect_timeout);
+  co_await tcp_stream.async_connect(endpoints, with_error(ec));
+  if (ec) co_return connect_outcome{nullptr, ec == beast::error::timeout ? connect_failure::timeout : connect_failure::refused};
+  tcp_stream.socket().set_option(tcp::no_delay(true), ec);
+  if (!u.tls) co_return connect_outcome{std::make_unique<upstream_connection>(std::move(tcp_stream))};
+
+  auto c = std::make_unique<upstream_connection>(std::move(tcp_stream), *state_->upstream_tls[upstream]);
+  auto& tls = std::get<upstream_connection::secure>(c->stream);
+  // The name the certificate must carry: the Host sent upstream when configured, else the URL's host.
+  const std::string name = u.host_header.empty() ? u.address : u.host_header.substr(0, u.host_header.rfind(':'));
+    // SSL_set_tlsext_host_name is a macro with a C cast; this is the call it makes.
+  if (!is_ip_literal(name))
+    SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(name.c_str()));
+  if (u.verify_tls) tls.set_verify_callback(asio::ssl::host_name_verification(name));
+  beast::get_lowest_layer(tls).expires_after(u.connect_timeout);
+  co_await tls.async_handshake(asio::ssl::stream_base::client, with_error(ec));
+  if (ec) co_return connect_outcome{nullptr, ec == beast::error::timeout ? connect_failure::timeout : connect_failure::tls};
+  co_return connect_outcome{std::move(c)};
+}
+
+void upstream_pool::release(std::size_t upstream, std::unique_ptr<upstream_connection> c) {
+  const auto& u = state_->settings.gateway.upstreams[upstream];
+  auto& idle = idle_[upstream];
+  if (static_cast<int>(idle.size()) >= u.max_idle_connections) return;  // closed by the destructor
+  c->idle_since = std::chrono::steady_clock::now();
+  idle.push_back(std::move(c));
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,57 @@
+// Keep-alive connections to the upstreams, one pool per worker thread (no locks: a worker's connections
+// live on its own io_context). A pooled connection that the upstream has closed is noticed before reuse.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "gateway/net/asio.hpp"
+#include "gateway/server/gateway_state.hpp"
+
+namespace sekisho::gateway {
+
+struct upstream_connection {
+  using plain = beast::tcp_stream;
+  using secure = beast::ssl_stream<beast::tcp_stream>;
+
+  explicit upstream_connection(plain s) : stream(std::in_place_type<plain>, std::move(s)) {}
+  upstream_connection(plain s, boost::asio::ssl::context& ctx)
+      : stream(std::in_place_type<secure>, std::move(s), ctx) {}
+
+  std::variant<plain, secure> stream;
+  beast::flat_buffer buffer;  // bytes read past the last response belong to the next one
+  std::chrono::steady_clock::time_point idle_since;
+  bool reused = false;        // came from the pool: a failure before any response byte may be retried
+};
+
+enum class connect_failure { none, refused, timeout, tls };
+
+struct connect_outcome {
+  std::unique_ptr<upstream_connection> connection;
+  connect_failure failed = connect_failure::none;
+};
+
+class upstream_pool {
+ public:
+  upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state);
+
+  // A pooled connection when one is alive, else a new one (resolve, connect, TLS with verification).
+  awaitable<connect_outcome> acquire(std::size_t upstream);
+  awaitable<connect_outcome> connect(std::size_t upstream);
+  // Keeps the connection for reuse, up to the upstream's max_idle_connections.
+  void release(std::size_t upstream, std::unique_ptr<upstream_connection> c);
+
+  const gateway_state& state() const { return *state_; }
+
+ private:
+  asio::io_context& io_;
+  std::shared_ptr<const gateway_state> state_;
+  std::vector<std::vector<std::unique_ptr<upstream_connection>>> idle_;
+};
+
+}  // namespace sekisho::gateway

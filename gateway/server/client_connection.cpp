@@ -1,0 +1,194 @@
+#include "gateway/server/client_connection.hpp"
+
+#include <boost/beast/http/write.hpp>
+
+#include "gateway/portal/portal.hpp"
+#include "gateway/proxy/admission.hpp"
+#include "gateway/proxy/forward.hpp"
+#include "gateway/proxy/request_head.hpp"
+#include "gateway/server/error_pages.hpp"
+#include "gateway/server/read_head.hpp"
+#include "gateway/server/worker.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// Counts the connection for the cap and the drain, and forgets it however the coroutine ends.
+struct connection_slot {
+  explicit connection_slot(shared_services& s) : shared(s) { ++shared.connections; }
+  ~connection_slot() { --shared.connections; }
+  shared_services& shared;
+};
+
+// Registered while waiting for the next request, so a drain can close the connection at once.
+struct idle_mark {
+  idle_mark(worker& owner, tcp::socket& socket) : w(owner), s(&socket) { w.idle(s); }
+  ~idle_mark() { w.busy(s); }
+  worker& w;
+  tcp::socket* s;
+};
+
+ip_address peer_address(const tcp::socket& s) {
+  error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  auto a = parse_ip_address(ec ? std::string("::") : ep.address().to_string());
+  return a ? *a : ip_address{};
+}
+
+bool trusted(const gateway_config& g, const ip_address& peer) {
+  for (const auto& n : g.trusted_proxies)
+    if (n.contains(peer)) return true;
+  return false;
+}
+
+std::string percent_encode_query_value(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (plain) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+awaitable<bool> send(client_stream& client, text_response r, std::chrono::seconds timeout) {
+  error_code ec;
+  beast::get_lowest_layer(client).expires_after(timeout);
+  co_await http::async_write(client, r, with_error(ec));
+  co_return !ec && r.keep_alive();
+}
+
+// One request whose head is at the start of the buffer. Returns whether the connection may continue.
+awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buffer& buffer, std::size_t head_size,
+                              const ip_address& peer, access_record& log) {
+  auto pool = w.pool();
+  const auto& g = pool->state().settings.gateway;
+  const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
+  const auto timeout = g.idle_timeout;
+  if (!check_request_head(head)) co_return co_await send(client, error_page(400, 11, false), timeout);
+
+  request_parser parser;
+  parser.header_limit(static_cast<std::uint32_t>(g.max_header_bytes));
+  parser.body_limit(g.max_body_bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : g.max_body_bytes);
+  error_code ec;
+  parser.put(asio::buffer(buffer.data().data(), head_size), ec);
+  if (ec || !parser.is_header_done()) co_return co_await send(client, error_page(400, 11, false), timeout);
+  buffer.consume(head_size);
+  auto& req = parser.get();
+  const unsigned version = req.version();
+  log.method = std::string(req.method_string());
+  if (!check_request_framing(req, version)) co_return co_await send(client, error_page(400, version, false), timeout);
+  auto host = host_from_header(req[http::field::host]);
+  if (!host) co_return co_await send(client, error_page(400, version, false), timeout);
+  log.host = *host;
+
+  std::optional<session_identity> who;  // sessions arrive with the portal (issue 4)
+  const auto a = admit(g, *host, req.target(), req.method_string(), peer, who);
+  log.path = a.target.path;
+  log.query = a.target.query;
+  // The body of a request that is not forwarded is never read: the connection cannot continue after it.
+  const bool keep = req.keep_alive() && parser.is_done();
+  switch (a.kind) {
+    case admission_kind::bad_request: log.status = 400; co_return co_await send(client, error_page(400, version, false), timeout);
+    case admission_kind::deny: log.status = 403; co_return co_await send(client, error_page(403, version, keep), timeout);
+    case admission_kind::not_found: log.status = 404; co_return co_await send(client, error_page(404, version, keep), timeout);
+    case admission_kind::portal: {
+      auto r = serve_portal(pool->state().settings, a.target, req.method(), version, keep);
+      log.status = r.result_int();
+      co_return co_await send(client, std::move(r), timeout);
+    }
+    case admission_kind::login: {
+      const auto back = forward_target(a.target);
+      log.status = 302;
+      co_return co_await send(client, redirect_to("/.sekisho/login?rd=" + percent_encode_query_value(back), 302, version, keep), timeout);
+    }
+    case admission_kind::forward: break;
+  }
+
+  const auto& u = g.upstreams[static_cast<std::size_t>(a.upstream)];
+  const auto limit = u.max_body_bytes != 0 ? u.max_body_bytes : g.max_body_bytes;
+  if (const auto length = parser.content_length(); length && limit != 0 && *length > limit)
+    co_return co_await send(client, error_page(413, version, false), timeout);
+  if (limit != 0) parser.body_limit(limit);
+
+  forward_identity identity;
+  if (who) identity = forward_identity{who->user, who->groups, who->display_name};
+  forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
+  fr.headers.client_address = to_string(peer);
+  fr.headers.peer_is_trusted_proxy = trusted(g, peer);
+  fr.headers.public_host = std::string(req[http::field::host]);
+  fr.headers.upstream = &u;
+  fr.headers.identity = a.send_identity && who ? &identity : nullptr;
+  fr.headers.websocket_upgrade = is_websocket_upgrade(req);
+  log.upstream = u.name;
+  auto chunk = std::make_unique<relay_buffer>();
+  const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);
+  log.status = outcome.status;
+  log.bytes_out = outcome.bytes_out;
+  log.upstream_ms = std::chrono::duration<double, std::milli>(outcome.upstream_time).count();
+  co_return outcome.client_reusable;
+}
+
+awaitable<void> close_gracefully(client_stream& client) {
+  error_code ec;
+  beast::get_lowest_layer(client).expires_after(std::chrono::seconds(2));
+  co_await client.async_shutdown(with_error(ec));
+  beast::get_lowest_layer(client).close();
+}
+
+}  // namespace
+
+awaitable<void> serve_client(worker& w, tcp::socket socket) {
+  connection_slot slot(w.shared());
+  const auto pool = w.pool();
+  const auto& state = pool->state();
+  const auto& g = state.settings.gateway;
+  if (w.shared().connections > g.max_connections) co_return;  // over the cap: closed at once
+  const auto peer = peer_address(socket);
+  error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  client_stream client(beast::tcp_stream(std::move(socket)), state.tls->initial());
+  beast::get_lowest_layer(client).expires_after(g.header_timeout);
+  co_await client.async_handshake(asio::ssl::stream_base::server, with_error(ec));
+  if (ec) co_return;
+
+  beast::flat_buffer buffer;
+  for (bool first = true;; first = false) {
+    head_read head;
+    {
+      idle_mark mark(w, beast::get_lowest_layer(client).socket());
+      if (w.draining()) break;
+      head = co_await read_head(client, buffer, g.max_header_bytes, first ? g.header_timeout : g.idle_timeout,
+                                g.header_timeout);
+    }
+    if (head.status == head_status::too_large) {
+      co_await send(client, error_page(431, 11, false), g.header_timeout);
+      break;
+    }
+    if (head.status == head_status::timeout) {
+      co_await send(client, error_page(408, 11, false), g.header_timeout);
+      break;
+    }
+    if (head.status != head_status::ok) break;
+    access_record log;
+    log.time = std::chrono::system_clock::now();
+    log.client = to_string(peer);
+    const auto started = clock::now();
+    const bool again = co_await serve_request(w, client, buffer, head.size, peer, log);
+    log.total_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+    if (w.shared().log) w.shared().log->write(log);
+    if (!again || w.draining()) break;
+  }
+  co_await close_gracefully(client);
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,52 @@
+#include "gateway/server/redirect_listener.hpp"
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "gateway/proxy/admission.hpp"
+#include "gateway/proxy/request_head.hpp"
+#include "gateway/server/error_pages.hpp"
+#include "gateway/server/read_head.hpp"
+#include "gateway/server/worker.hpp"
+
+namespace sekisho::gateway {
+namespace http = beast::http;
+namespace {
+
+text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uint16_t https_port) {
+  const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
+  if (!check_request_head(head)) return error_page(400, 11, false);
+  http::request_parser<http::empty_body> parser;
+  error_code ec;
+  parser.put(asio::buffer(buffer.data().data(), head_size), ec);
+  if (ec || !parser.is_header_done()) return error_page(400, 11, false);
+  const auto& req = parser.get();
+  auto host = host_from_header(req[http::field::host]);
+  auto target = normalize_target(req.target());
+  if (!host || !target) return error_page(400, req.version(), false);
+  const std::string port = https_port == 443 ? "" : ":" + std::to_string(https_port);
+  // 301 lets browsers remember it; 308 keeps the method and body of anything but GET and HEAD.
+  const bool reading = req.method() == http::verb::get || req.method() == http::verb::head;
+  return redirect_to("https://" + *host + port + forward_target(*target), reading ? 301 : 308, req.version(), false);
+}
+
+}  // namespace
+
+awaitable<void> serve_redirect(worker& w, tcp::socket socket, std::uint16_t https_port) {
+  const auto pool = w.pool();
+  const auto& g = pool->state().settings.gateway;
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
+  if (head.status == head_status::closed) co_return;
+  auto r = head.status == head_status::ok ? answer(buffer, head.size, https_port)
+                                          : error_page(head.status == head_status::timeout ? 408 : 431, 11, false);
+  error_code ec;
+  stream.expires_after(g.header_timeout);
+  co_await http::async_write(stream, r, with_error(ec));
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace sekisho::gateway

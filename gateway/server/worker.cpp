@@ -1,0 +1,34 @@
+#include "gateway/server/worker.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "gateway/server/client_connection.hpp"
+
+namespace sekisho::gateway {
+
+worker::worker(std::shared_ptr<const gateway_state> state, shared_services& shared)
+    : io_(1), shared_(shared), pool_(std::make_shared<upstream_pool>(io_, std::move(state))) {}
+
+void worker::adopt(tcp::socket socket) {
+  asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);
+}
+
+void worker::set_state(std::shared_ptr<const gateway_state> state) {
+  asio::post(io_, [this, state = std::move(state)]() mutable {
+    pool_ = std::make_shared<upstream_pool>(io_, std::move(state));
+  });
+}
+
+// Connections between requests are closed now; those mid-request close after their response.
+void worker::begin_drain() {
+  asio::post(io_, [this] {
+    draining_ = true;
+    for (auto* s : idle_) {
+      error_code ec;
+      s->close(ec);
+    }
+    idle_.clear();
+  });
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,48 @@
+// One I/O thread: its own io_context, its own upstream pool and its own connections, so nothing on the
+// request path takes a lock. The acceptor hands sockets to workers in turn.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <set>
+
+#include "gateway/net/asio.hpp"
+#include "gateway/proxy/upstream_pool.hpp"
+#include "gateway/server/access_log.hpp"
+#include "gateway/server/gateway_state.hpp"
+
+namespace sekisho::gateway {
+
+// What every worker shares: read-mostly, thread-safe.
+struct shared_services {
+  access_log* log = nullptr;
+  std::atomic<int> connections{0};  // open client connections, all workers
+};
+
+class worker {
+ public:
+  worker(std::shared_ptr<const gateway_state> state, shared_services& shared);
+
+  asio::io_context& io() { return io_; }
+  shared_services& shared() { return shared_; }
+  // The pool (and through it the state) a new request uses; requests keep theirs until they finish.
+  std::shared_ptr<upstream_pool> pool() const { return pool_; }
+
+  // Thread-safe: each posts to the worker's own thread.
+  void adopt(tcp::socket socket);
+  void set_state(std::shared_ptr<const gateway_state> state);
+  void begin_drain();
+
+  // Called on the worker's thread by connections waiting for their next request.
+  bool draining() const { return draining_; }
+  void idle(tcp::socket* s) { idle_.insert(s); }
+  void busy(tcp::socket* s) { idle_.erase(s); }
+
+ private:
+  asio::io_context io_;
+  shared_services& shared_;
+  std::shared_ptr<upstream_pool> pool_;
+  std::set<tcp::socket*> idle_;
+  bool draining_ = false;
+};
+
+}  // namespace sekisho::gateway

@@ -4,7 +4,7 @@
 
 #include "cli/command.hpp"
 #include "core/config/config.hpp"
-#include "gateway/proxy/admission.hpp"
+#include "gateway/http/admission.hpp"
 #include "gateway/server/gateway_server.hpp"
 
 namespace sekisho::cli {

@@ -7,11 +7,14 @@ packages=(
   cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
   # libraries
   libssl-dev libsqlite3-dev libsodium-dev liboath-dev libqrencode-dev libtoml11-dev
-  nlohmann-json3-dev libicu-dev doctest-dev
+  nlohmann-json3-dev libicu-dev doctest-dev libboost-dev
   # the password blocklist is built from these lists
   john cracklib-runtime
-  # tests: an independent TOTP implementation and the sqlite3 shell to tamper with a database
-  oathtool sqlite3
+  # the demo EHR (Python standard library only) and the gateway's certificates in the demo and tests
+  python3 openssl
+  # tests: an independent TOTP implementation, the sqlite3 shell to tamper with a database, a real
+  # upstream (nginx) and HTTP client (curl) for the gateway; wrk for the benchmarks
+  oathtool sqlite3 nginx-light curl wrk
 )
 
 missing=()

@@ -31,6 +31,7 @@ const std::map<std::string, std::set<std::string>>& schema() {
        {"free_failures", "base_delay", "max_delay", "lock_after", "source_free_failures", "forget_after"}},
       {"audit", {"key_file", "head_log_interval"}},
       {"enrollment", {"url", "lifetime"}},
+      {"session", {"idle_timeout", "absolute_timeout"}},
       {"keys", {"master_key_file"}},
   };
   return s;
@@ -116,6 +117,12 @@ void read_all(const toml::value& root, config& c) {
   if (c.enrollment.url.rfind("https://", 0) != 0 && c.enrollment.url.rfind("http://", 0) != 0)
     e.fail("url", "must start with https:// or http://");
   e.duration("lifetime", c.enrollment.lifetime, seconds(300), seconds(30 * 86400));
+
+  auto se = reader_for(root, "session");
+  se.duration("idle_timeout", c.session.idle_timeout, seconds(60), seconds(24 * 3600));
+  se.duration("absolute_timeout", c.session.absolute_timeout, seconds(300), seconds(7 * 24 * 3600));
+  if (c.session.absolute_timeout < c.session.idle_timeout)
+    se.fail("absolute_timeout", "must not be below idle_timeout");
 
   auto k = reader_for(root, "keys");
   fs::path master = "master.key";

@@ -58,6 +58,11 @@ struct enrollment_config {
   std::chrono::seconds lifetime{72 * 3600};
 };
 
+struct session_config {
+  std::chrono::seconds idle_timeout{30 * 60};       // closed after this long without a request
+  std::chrono::seconds absolute_timeout{12 * 3600}; // closed this long after login, whatever happens (a shift)
+};
+
 struct config {
   std::filesystem::path source;     // the file it came from
   std::filesystem::path state_dir;  // absolute
@@ -69,6 +74,7 @@ struct config {
   throttle_config throttle;
   audit_config audit;
   enrollment_config enrollment;
+  session_config session;
   gateway_config gateway;
 };
 

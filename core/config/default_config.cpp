@@ -64,6 +64,12 @@ head_log_interval = "5m"
 url = "https://sekisho.local/.sekisho/enroll"
 lifetime = "72h"
 
+[session]
+# A web session ends after this long without a request (a workstation left unlocked)…
+idle_timeout = "30m"
+# …and this long after login, whatever happens (one shift).
+absolute_timeout = "12h"
+
 [keys]
 # AES-256-GCM key that seals TOTP secrets. Relative paths are inside state_dir.
 master_key_file = "master.key"

@@ -82,6 +82,20 @@ CREATE TABLE throttle (
   last_failure_at INTEGER NOT NULL
 );
 )sql",
+    // 3: web sessions. Only a hash of the session id is stored: a copy of the database opens no session.
+    R"sql(
+CREATE TABLE sessions (
+  id_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  factors INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+)sql",
 };
 
 void apply(database& db, int to) {

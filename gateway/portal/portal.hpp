@@ -5,7 +5,7 @@
 
 #include "core/config/config.hpp"
 #include "core/policy/target.hpp"
-#include "gateway/server/error_pages.hpp"
+#include "gateway/http/error_pages.hpp"
 
 namespace sekisho::gateway {
 

@@ -4,10 +4,10 @@
 
 #include <boost/beast/http/write.hpp>
 
-#include "gateway/proxy/header_names.hpp"
-#include "gateway/proxy/response_rewrite.hpp"
+#include "gateway/http/header_names.hpp"
+#include "gateway/http/response_rewrite.hpp"
 #include "gateway/proxy/tunnel.hpp"
-#include "gateway/server/error_pages.hpp"
+#include "gateway/http/error_pages.hpp"
 
 namespace sekisho::gateway {
 namespace {

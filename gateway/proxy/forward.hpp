@@ -12,7 +12,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "gateway/net/asio.hpp"
-#include "gateway/proxy/forward_headers.hpp"
+#include "gateway/http/forward_headers.hpp"
 #include "gateway/proxy/relay.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 

@@ -2,13 +2,17 @@
 
 #include <boost/beast/http/write.hpp>
 
+#include "core/util/digest.hpp"
+#include "core/util/encoding.hpp"
+
 #include "gateway/portal/portal.hpp"
-#include "gateway/proxy/admission.hpp"
+#include "gateway/http/admission.hpp"
 #include "gateway/proxy/forward.hpp"
-#include "gateway/proxy/request_head.hpp"
-#include "gateway/server/error_pages.hpp"
+#include "gateway/http/request_head.hpp"
+#include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
+#include "gateway/http/session_cookie.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -91,7 +95,14 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (!host) co_return co_await send(client, error_page(400, version, false), timeout);
   log.host = *host;
 
-  std::optional<session_identity> who;  // sessions arrive with the portal (issue 4)
+  std::optional<session_identity> who;
+  if (const auto id = session_cookie(req)) {
+    who = co_await w.sessions().lookup(*id);
+    if (who) {
+      log.user = who->user;
+      log.session = hex_encode(sha256(*id)).substr(0, 16);  // groups a session's lines, reveals nothing
+    }
+  }
   const auto a = admit(g, *host, req.target(), req.method_string(), peer, who);
   log.path = a.target.path;
   log.query = a.target.query;
@@ -120,6 +131,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     co_return co_await send(client, error_page(413, version, false), timeout);
   if (limit != 0) parser.body_limit(limit);
 
+  strip_session_cookie(req);  // the upstream never sees the gateway's session id
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
   forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};

@@ -5,9 +5,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "gateway/proxy/admission.hpp"
-#include "gateway/proxy/request_head.hpp"
-#include "gateway/server/error_pages.hpp"
+#include "gateway/http/admission.hpp"
+#include "gateway/http/request_head.hpp"
+#include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
 

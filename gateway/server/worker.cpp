@@ -7,7 +7,11 @@
 namespace sekisho::gateway {
 
 worker::worker(std::shared_ptr<const gateway_state> state, shared_services& shared)
-    : io_(1), shared_(shared), pool_(std::make_shared<upstream_pool>(io_, std::move(state))) {}
+    : io_(1),
+      shared_(shared),
+      pool_(std::make_shared<upstream_pool>(io_, state)),
+      authd_(io_, state->settings.authd.socket, std::chrono::milliseconds(2000)),
+      sessions_(authd_, state->settings.gateway.session_cache_ttl) {}
 
 void worker::adopt(tcp::socket socket) {
   asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);

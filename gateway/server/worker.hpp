@@ -9,6 +9,8 @@
 #include "gateway/proxy/upstream_pool.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/gateway_state.hpp"
+#include "gateway/session/authd_channel.hpp"
+#include "gateway/session/session_cache.hpp"
 
 namespace sekisho::gateway {
 
@@ -26,6 +28,7 @@ class worker {
   shared_services& shared() { return shared_; }
   // The pool (and through it the state) a new request uses; requests keep theirs until they finish.
   std::shared_ptr<upstream_pool> pool() const { return pool_; }
+  session_cache& sessions() { return sessions_; }
 
   // Thread-safe: each posts to the worker's own thread.
   void adopt(tcp::socket socket);
@@ -41,6 +44,8 @@ class worker {
   asio::io_context io_;
   shared_services& shared_;
   std::shared_ptr<upstream_pool> pool_;
+  authd_channel authd_;
+  session_cache sessions_;
   std::set<tcp::socket*> idle_;
   bool draining_ = false;
 };

@@ -1,4 +1,4 @@
-#include "gateway/proxy/forward_headers.hpp"
+#include "gateway/http/forward_headers.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/proxy/header_names.hpp"
+#include "gateway/http/header_names.hpp"
 
 using namespace sekisho;
 using namespace sekisho::gateway;

@@ -1,4 +1,4 @@
-#include "gateway/proxy/header_names.hpp"
+#include "gateway/http/header_names.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "gateway/server/error_pages.hpp"
+#include "gateway/http/error_pages.hpp"
 
 #include <boost/beast/http/field.hpp>
 

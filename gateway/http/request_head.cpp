@@ -1,4 +1,4 @@
-#include "gateway/proxy/request_head.hpp"
+#include "gateway/http/request_head.hpp"
 
 #include <algorithm>
 

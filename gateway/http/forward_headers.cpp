@@ -1,4 +1,4 @@
-#include "gateway/proxy/forward_headers.hpp"
+#include "gateway/http/forward_headers.hpp"
 
 #include <cassert>
 #include <string_view>
@@ -6,7 +6,7 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include "gateway/proxy/header_names.hpp"
+#include "gateway/http/header_names.hpp"
 
 namespace sekisho::gateway {
 

@@ -1,4 +1,4 @@
-#include "gateway/proxy/response_rewrite.hpp"
+#include "gateway/http/response_rewrite.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include "gateway/proxy/header_names.hpp"
+#include "gateway/http/header_names.hpp"
 
 namespace sekisho::gateway {
 
@@ -164,10 +164,13 @@ template <class Rewrite>
 void rewrite_values(http::fields& h, std::string_view name, const rewrite_origins& o, Rewrite rewrite) {
   std::vector<std::string> values;
   bool changed = false;
-  for (auto [it, end] = h.equal_range(name); it != end; ++it) {
-    auto r = rewrite(it->value(), o);
+  // Every field is visited: Beast 1.74's equal_range spans the list from the first to the last match,
+  // so fields of other names between two Set-Cookie lines would be taken for cookies.
+  for (const auto& field : h) {
+    if (!boost::beast::iequals(field.name_string(), name)) continue;
+    auto r = rewrite(field.value(), o);
     if (r) changed = true;
-    values.push_back(r ? std::move(*r) : std::string(it->value()));
+    values.push_back(r ? std::move(*r) : std::string(field.value()));
   }
   if (!changed) return;
   h.erase(name);

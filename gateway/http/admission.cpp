@@ -1,4 +1,4 @@
-#include "gateway/proxy/admission.hpp"
+#include "gateway/http/admission.hpp"
 
 #include <algorithm>
 

@@ -1,0 +1,45 @@
+// Web sessions: opened by authd after a successful login, checked (through the gateway's short cache) on
+// requests, closed by logout, by timeouts, and when an admin disables the user or resets their factors.
+// The id is 256 random bits handed to the browser once; the database keeps only its SHA-256.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/session/session_id.hpp"
+#include "core/store/connection_pool.hpp"
+#include "core/util/clock.hpp"
+
+namespace sekisho::session {
+
+struct session_info {
+  std::string user;
+  std::vector<std::string> groups;
+  std::string display_name;
+  int factors = 0;
+  std::string method;
+  std::int64_t expires_at = 0;  // the sooner of the idle and absolute deadlines, seconds since the epoch
+};
+
+class session_book {
+ public:
+  session_book(store::connection_pool& pool, session_config settings, clock_fn now);
+
+  // Returns the new session id (see session_id.hpp).
+  std::string open(std::int64_t user_id, int factors, std::string_view method, std::string_view source);
+  // nullopt for unknown, malformed, expired or revoked ids and for disabled users.
+  std::optional<session_info> check(std::string_view id);
+  bool close(std::string_view id);
+  int close_all_for(std::int64_t user_id);
+  void forget_expired();
+
+ private:
+  store::connection_pool& pool_;
+  session_config settings_;
+  clock_fn now_;
+};
+
+}  // namespace sekisho::session

@@ -1,0 +1,63 @@
+#include "gateway/http/session_cookie.hpp"
+
+#include <vector>
+
+#include "core/session/session_id.hpp"
+#include "gateway/http/header_names.hpp"
+
+namespace sekisho::gateway {
+namespace http = boost::beast::http;
+namespace {
+
+struct cookie_pair {
+  std::string_view name;
+  std::string_view value;
+};
+
+// "a=b; c=d" → pairs; RFC 6265 §5.4 separators, whitespace trimmed.
+std::vector<cookie_pair> cookie_pairs(std::string_view header) {
+  std::vector<cookie_pair> out;
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    auto item = trim_whitespace(header.substr(0, semi));
+    header.remove_prefix(semi == std::string_view::npos ? header.size() : semi + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.push_back({trim_whitespace(item.substr(0, eq)), trim_whitespace(item.substr(eq + 1))});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> session_cookie(const http::fields& h) {
+  std::optional<std::string> found;
+  for (const auto& field : h) {
+    if (field.name() != http::field::cookie) continue;
+    for (const auto& c : cookie_pairs(field.value())) {
+      if (c.name != session_cookie_name) continue;
+      if (!session::well_formed_session_id(c.value) || (found && *found != c.value)) return std::nullopt;
+      found = std::string(c.value);
+    }
+  }
+  return found;
+}
+
+void strip_session_cookie(http::fields& h) {
+  std::vector<std::string> kept_headers;
+  // Iterates every field: Beast 1.74's equal_range does not reliably cover repeated fields.
+  for (const auto& field : h) {
+    if (field.name() != http::field::cookie) continue;
+    std::string kept;
+    for (const auto& c : cookie_pairs(field.value())) {
+      if (c.name == session_cookie_name) continue;
+      if (!kept.empty()) kept += "; ";
+      kept.append(c.name).append("=").append(c.value);
+    }
+    if (!kept.empty()) kept_headers.push_back(std::move(kept));
+  }
+  h.erase(http::field::cookie);
+  for (auto& v : kept_headers) h.insert(http::field::cookie, v);
+}
+
+}  // namespace sekisho::gateway

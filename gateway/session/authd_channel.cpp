@@ -1,0 +1,80 @@
+#include "gateway/session/authd_channel.hpp"
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "authd/frame.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+constexpr std::size_t max_idle = 4;
+
+// Closes the socket when the deadline passes, which ends whatever operation is waiting on it. An expiry
+// already queued when the watchdog ends must not touch the socket, which may be gone by then.
+class watchdog {
+ public:
+  watchdog(asio::io_context& io, asio::local::stream_protocol::socket& s, std::chrono::milliseconds after)
+      : timer_(io, after), armed_(std::make_shared<bool>(true)) {
+    timer_.async_wait([&s, armed = armed_](const error_code& ec) {
+      if (!ec && *armed) s.close();
+    });
+  }
+  ~watchdog() {
+    *armed_ = false;
+    timer_.cancel();
+  }
+
+ private:
+  asio::steady_timer timer_;
+  std::shared_ptr<bool> armed_;
+};
+
+}  // namespace
+
+authd_channel::authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout)
+    : io_(io), path_(std::move(socket)), timeout_(timeout) {}
+
+awaitable<result<nlohmann::json>> authd_channel::call(const nlohmann::json& request) {
+  const std::string frame = authd::encode_frame(request);
+  // An idle connection may have been closed by authd (its request_timeout): one retry on a fresh one.
+  while (!idle_.empty()) {
+    auto s = std::move(idle_.back());
+    idle_.pop_back();
+    auto reply = co_await call_on(*s, frame);
+    if (reply) {
+      if (idle_.size() < max_idle) idle_.push_back(std::move(s));
+      co_return reply;
+    }
+  }
+  auto s = std::make_unique<socket_type>(io_);
+  error_code ec;
+  {
+    watchdog w(io_, *s, timeout_);
+    co_await s->async_connect(asio::local::stream_protocol::endpoint(path_.string()), with_error(ec));
+  }
+  if (ec) co_return make_error("cannot reach authd at " + path_.string() + ": " + ec.message());
+  auto reply = co_await call_on(*s, frame);
+  if (reply && idle_.size() < max_idle) idle_.push_back(std::move(s));
+  co_return reply;
+}
+
+awaitable<result<nlohmann::json>> authd_channel::call_on(socket_type& s, const std::string& frame) {
+  watchdog w(io_, s, timeout_);
+  error_code ec;
+  co_await asio::async_write(s, asio::buffer(frame), with_error(ec));
+  if (ec) co_return make_error("authd: " + ec.message());
+  unsigned char header[authd::frame_header_bytes];
+  co_await asio::async_read(s, asio::buffer(header), with_error(ec));
+  if (ec) co_return make_error("authd: " + ec.message());
+  const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
+                             (std::size_t{header[2]} << 8) | std::size_t{header[3]};
+  if (length == 0 || length > authd::max_frame_bytes) co_return make_error("authd: bad reply frame");
+  std::string body(length, '\0');
+  co_await asio::async_read(s, asio::buffer(body), with_error(ec));
+  if (ec) co_return make_error("authd: " + ec.message());
+  co_return authd::parse_json_object(body);
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,33 @@
+// The gateway's asynchronous line to authd: framed JSON over the Unix socket, a few idle connections
+// kept per worker, every call bounded by a deadline. A failure is a value; callers fail closed.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/util/result.hpp"
+#include "gateway/net/asio.hpp"
+
+namespace sekisho::gateway {
+
+class authd_channel {
+ public:
+  authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout);
+
+  awaitable<result<nlohmann::json>> call(const nlohmann::json& request);
+
+ private:
+  using socket_type = asio::local::stream_protocol::socket;
+  awaitable<result<nlohmann::json>> call_on(socket_type& s, const std::string& frame);
+
+  asio::io_context& io_;
+  std::filesystem::path path_;
+  std::chrono::milliseconds timeout_;
+  std::vector<std::unique_ptr<socket_type>> idle_;
+};
+
+}  // namespace sekisho::gateway

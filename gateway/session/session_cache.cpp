@@ -1,0 +1,49 @@
+#include "gateway/session/session_cache.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+constexpr std::size_t max_entries = 50000;
+
+}  // namespace
+
+std::optional<session_identity> identity_from_reply(const nlohmann::json& reply) {
+  if (!reply.is_object() || reply.value("ok", false) != true) return std::nullopt;
+  const auto user = reply.find("user");
+  const auto factors = reply.find("factors");
+  if (user == reply.end() || !user->is_string() || user->get_ref<const std::string&>().empty()) return std::nullopt;
+  if (factors == reply.end() || !factors->is_number_integer()) return std::nullopt;
+  session_identity who;
+  who.user = user->get<std::string>();
+  who.factors = factors->get<int>();
+  if (const auto name = reply.find("display_name"); name != reply.end() && name->is_string())
+    who.display_name = name->get<std::string>();
+  if (const auto groups = reply.find("groups"); groups != reply.end() && groups->is_array())
+    for (const auto& g : *groups)
+      if (g.is_string()) who.groups.push_back(g.get<std::string>());
+  return who;
+}
+
+awaitable<std::optional<session_identity>> session_cache::lookup(const std::string& session_id) {
+  const auto now = std::chrono::steady_clock::now();
+  if (const auto it = entries_.find(session_id); it != entries_.end() && now - it->second.fetched < ttl_)
+    co_return it->second.who;
+  nlohmann::json request;  // built outside co_await: GCC 12 miscompiles braced lists there
+  request["op"] = "session.check";
+  request["session"] = session_id;
+  auto reply = co_await authd_.call(request);
+  if (!reply) co_return std::nullopt;  // authd unreachable: no session, and nothing cached
+  auto who = identity_from_reply(*reply);
+  if (ttl_.count() > 0) {
+    if (entries_.size() >= max_entries) prune(now);
+    entries_[session_id] = entry{who, now};
+  }
+  co_return who;
+}
+
+void session_cache::prune(std::chrono::steady_clock::time_point now) {
+  std::erase_if(entries_, [&](const auto& e) { return now - e.second.fetched >= ttl_; });
+  if (entries_.size() >= max_entries) entries_.clear();  // a flood of live ids: start over
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,90 @@
+// Arbitrary bytes as a request head, taken through exactly the gateway's steps: the raw-head check, Beast's
+// parser, the framing check, Host, the session cookie, the admission decision and the header rewrite for
+// the upstream. Aborts when a request the gateway would forward carries a header value that could split
+// the upstream's header block, or a path that is not in normal form.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "gateway/http/admission.hpp"
+#include "gateway/http/forward_headers.hpp"
+#include "gateway/http/header_names.hpp"
+#include "gateway/http/request_head.hpp"
+#include "gateway/http/session_cookie.hpp"
+
+namespace {
+
+using namespace sekisho;
+using namespace sekisho::gateway;
+
+gateway_config make_config() {
+  gateway_config g;
+  upstream_config u;
+  u.name = "ehr";
+  u.url = "http://10.0.0.7:8080";
+  u.address = "10.0.0.7";
+  u.port = "8080";
+  u.groups_header = "Remote-Groups";
+  u.name_header = "Remote-Name";
+  g.upstreams.push_back(u);
+  access_rule open;
+  open.path_prefixes = {"/public"};
+  open.action = access::bypass;
+  access_rule rest;
+  rest.action = access::two_factor;
+  g.rules = {open, rest};
+  return g;
+}
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const gateway_config g = make_config();
+  std::string head(reinterpret_cast<const char*>(data), size);
+  const auto end = head.find("\r\n\r\n");
+  if (end == std::string::npos) head += "\r\n\r\n";
+  else head.resize(end + 4);
+  if (!check_request_head(head)) return 0;
+
+  namespace http = boost::beast::http;
+  http::request_parser<http::empty_body> parser;
+  parser.header_limit(16 * 1024);
+  boost::system::error_code ec;
+  parser.put(boost::asio::buffer(head), ec);
+  if (ec || !parser.is_header_done()) return 0;
+  auto& req = parser.get();
+  if (!check_request_framing(req, req.version())) return 0;
+  auto host = host_from_header(req[http::field::host]);
+  if (!host) return 0;
+
+  std::optional<session_identity> who;
+  if (session_cookie(req)) who = session_identity{"nurse1", {"nurses", "ward 3"}, "看護師\r\nX: y", 2};
+  const auto a = admit(g, *host, req.target(), req.method_string(), ip_address{}, who);
+  if (a.kind != admission_kind::forward) return 0;
+  check(normalize_target(forward_target(a.target)).ok());
+  check(*normalize_target(forward_target(a.target)) == a.target);
+
+  strip_session_cookie(req);
+  const forward_identity id{who ? who->user : "", who ? who->groups : std::vector<std::string>{},
+                            who ? who->display_name : ""};
+  forward_context c;
+  c.client_address = "10.1.2.3";
+  c.public_host = std::string(req[http::field::host]);
+  c.upstream = &g.upstreams[0];
+  c.identity = a.send_identity && who ? &id : nullptr;
+  if (!prepare_upstream_request(req, c)) return 0;
+  for (const auto& f : req) check(safe_header_value(f.value()));
+  for (const auto& f : req)
+    if (same_header(f.name_string(), "Remote-User")) check(a.send_identity && f.value() == "nurse1");
+  check(!session_cookie(req));
+  return 0;
+}

@@ -1,34 +1,80 @@
 #include "authd/login_requests.hpp"
 
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <map>
+
+#include "core/util/secret.hpp"
+
 namespace sekisho::authd {
 namespace {
 
 using nlohmann::json;
 
-// A string field of at most `max` bytes; "" when absent and optional. Invalid → nullopt.
-std::optional<std::string> field(const json& req, const char* name, std::size_t max, bool required) {
-  auto it = req.find(name);
-  if (it == req.end()) return required ? std::nullopt : std::optional<std::string>("");
-  if (!it->is_string()) return std::nullopt;
-  auto s = it->get<std::string>();
-  if (s.size() > max || (required && s.empty())) return std::nullopt;
-  return s;
+// One string field of a request. Absent: an error when required, "" otherwise. Not a string,
+// longer than max_bytes, or empty when required: an error.
+struct field_rule {
+  const char* name;
+  std::size_t max_bytes;
+  bool required = true;
+};
+
+// The string fields of one request, each checked by its rule. Wiped when done: they carry
+// passwords and codes.
+class request_fields {
+ public:
+  request_fields() = default;
+  request_fields(const request_fields&) = delete;
+  request_fields& operator=(const request_fields&) = delete;
+  ~request_fields() {
+    for (auto& [name, value] : values_) wipe_memory(value.data(), value.size());
+  }
+
+  // nullptr when every field is good, else the name of the first bad one.
+  const char* read(const json& req, std::initializer_list<field_rule> rules) {
+    for (const auto& r : rules) {
+      auto& value = values_[r.name];
+      const auto it = req.find(r.name);
+      if (it == req.end()) {
+        if (r.required) return r.name;
+        continue;
+      }
+      if (!it->is_string()) return r.name;
+      value = it->get<std::string>();
+      if (value.size() > r.max_bytes || (r.required && value.empty())) return r.name;
+    }
+    return nullptr;
+  }
+
+  // A field read earlier; "" for an absent optional one.
+  const std::string& operator[](std::string_view name) const {
+    static const std::string none;
+    const auto it = values_.find(name);
+    return it == values_.end() ? none : it->second;
+  }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
+// Every login request says where it comes from (for throttling and the audit trail), then
+// carries its own fields.
+const char* read_login_request(const json& req, std::initializer_list<field_rule> own, request_fields& f) {
+  static constexpr std::array<std::string_view, 5> channels = {"web", "ssh", "radius", "cli", "other"};
+  if (auto bad = f.read(req, {{"source", 64, false}, {"channel", 16}, {"service", 64, false}, {"host", 255, false}}))
+    return bad;
+  if (std::find(channels.begin(), channels.end(), f["channel"]) == channels.end()) return "channel";
+  return f.read(req, own);
 }
+
+login::context context_of(const request_fields& f) { return {f["source"], f["channel"], f["service"], f["host"]}; }
 
 json bad_field(const char* name) { return {{"ok", false}, {"error", "bad_request"}, {"field", name}}; }
 
-std::optional<login::context> read_context(const json& req, const char** bad) {
-  static const std::vector<std::string> channels = {"web", "ssh", "radius", "cli", "other"};
-  login::context ctx;
-  auto source = field(req, "source", 64, false), channel = field(req, "channel", 16, true),
-       service = field(req, "service", 64, false), host = field(req, "host", 255, false);
-  if (!source) return *bad = "source", std::nullopt;
-  if (!channel || std::find(channels.begin(), channels.end(), *channel) == channels.end())
-    return *bad = "channel", std::nullopt;
-  if (!service) return *bad = "service", std::nullopt;
-  if (!host) return *bad = "host", std::nullopt;
-  ctx = {*source, *channel, *service, *host};
-  return ctx;
+bool wants_session(const json& req) {
+  const auto it = req.find("open_session");
+  return it != req.end() && it->is_boolean() && it->get<bool>();
 }
 
 json reply(login::status s, std::int64_t retry_after) {
@@ -40,57 +86,56 @@ json reply(login::status s, std::int64_t retry_after) {
 }  // namespace
 
 void register_login_requests(request_table& table, login::authenticator& auth, pending_logins& pending,
-                             clock_fn now) {
+                             session::session_book& sessions, clock_fn now) {
   table.add({"login.password", permission::client, 4096, [&auth, &pending, now](const json& req, const caller&) {
-               const char* bad = nullptr;
-               auto ctx = read_context(req, &bad);
-               if (!ctx) return bad_field(bad);
-               auto user = field(req, "user", 256, true), pw = field(req, "password", 1024, true);
-               if (!user) return bad_field("user");
-               if (!pw) return bad_field("password");
-               auto out = auth.check_password(*user, secret(*pw), *ctx);
-               wipe_memory(pw->data(), pw->size());
+               request_fields f;
+               if (auto bad = read_login_request(req, {{"user", 256}, {"password", 1024}}, f)) return bad_field(bad);
+               const auto ctx = context_of(f);
+               auto out = auth.check_password(f["user"], secret(f["password"]), ctx);
                auto r = reply(out.result, out.retry_after);
                if (out.result == login::status::ok) {
-                 r["pending"] = pending.add(out.user_id, out.user, ctx->source, now());
+                 r["pending"] = pending.add(out.user_id, out.user, ctx.source, now());
                  r["user"] = out.user;
                  r["must_change_password"] = out.must_change_password;
                  r["factors"] = {{"totp", out.has_totp}, {"recovery_codes_left", out.recovery_codes_left}};
                }
                return r;
              }});
-  table.add({"login.second_factor", permission::client, 4096, [&auth, &pending, now](const json& req, const caller&) {
-               const char* bad = nullptr;
-               auto ctx = read_context(req, &bad);
-               if (!ctx) return bad_field(bad);
-               auto handle = field(req, "pending", 128, true), code = field(req, "code", 64, true);
-               if (!handle) return bad_field("pending");
-               if (!code) return bad_field("code");
-               auto entry = pending.use(*handle, ctx->source, now());
+  table.add({"login.second_factor", permission::client, 4096, [&auth, &pending, &sessions, now](const json& req, const caller&) {
+               request_fields f;
+               if (auto bad = read_login_request(req, {{"pending", 128}, {"code", 64}}, f)) return bad_field(bad);
+               const auto ctx = context_of(f);
+               auto entry = pending.use(f["pending"], ctx.source, now());
                if (!entry) return reply(login::status::denied, 0);
-               auto out = auth.check_second_factor(entry->user_id, secret(*code), *ctx);
-               if (out.result == login::status::ok) pending.finish(*handle);
+               auto out = auth.check_second_factor(entry->user_id, secret(f["code"]), ctx);
+               if (out.result == login::status::ok) pending.finish(f["pending"]);
                auto r = reply(out.result, out.retry_after);
                if (out.result == login::status::ok) {
                  r["user"] = entry->user;
                  r["method"] = out.method;
+                 if (wants_session(req)) r["session"] = sessions.open(entry->user_id, 2, out.method, ctx.source);
                }
                return r;
              }});
-  table.add({"login.combined", permission::client, 4096, [&auth](const json& req, const caller&) {
-               const char* bad = nullptr;
-               auto ctx = read_context(req, &bad);
-               if (!ctx) return bad_field(bad);
-               auto user = field(req, "user", 256, true), pw = field(req, "password", 1024, true),
-                    code = field(req, "code", 64, true);
-               if (!user) return bad_field("user");
-               if (!pw) return bad_field("password");
-               if (!code) return bad_field("code");
-               auto out = auth.login(*user, secret(*pw), secret(*code), *ctx);
-               wipe_memory(pw->data(), pw->size());
+  table.add({"login.combined", permission::client, 4096, [&auth, &sessions](const json& req, const caller&) {
+               request_fields f;
+               if (auto bad = read_login_request(req, {{"user", 256}, {"password", 1024}, {"code", 64}}, f))
+                 return bad_field(bad);
+               const auto ctx = context_of(f);
+               auto out = auth.login(f["user"], secret(f["password"]), secret(f["code"]), ctx);
                auto r = reply(out.result, out.retry_after);
-               if (out.result == login::status::ok) r["method"] = out.method;
+               if (out.result == login::status::ok) {
+                 r["method"] = out.method;
+                 if (wants_session(req)) r["session"] = sessions.open(out.user_id, 2, out.method, ctx.source);
+               }
                return r;
+             }});
+  // For PAM's acct_mgmt, after authentication. It tells an admitted client which names exist;
+  // docs/privsep.md says why that is accepted.
+  table.add({"account.status", permission::client, 1024, [&auth](const json& req, const caller&) {
+               request_fields f;
+               if (auto bad = f.read(req, {{"user", 256}})) return bad_field(bad);
+               return json{{"ok", true}, {"status", std::string(login::to_string(auth.account_status(f["user"])))}};
              }});
 }
 

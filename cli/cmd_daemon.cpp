@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -11,12 +12,14 @@
 #include "authd/client.hpp"
 #include "authd/frame.hpp"
 #include "authd/login_requests.hpp"
+#include "authd/session_requests.hpp"
 #include "authd/server.hpp"
 #include "cli/command.hpp"
 #include "cli/admin_context.hpp"
 #include "cli/terminal.hpp"
 #include "core/audit/audit_head_log.hpp"
 #include "core/store/audit_store.hpp"
+#include "core/throttle/throttle.hpp"
 #include "core/util/encoding.hpp"
 #include "core/util/key_file.hpp"
 
@@ -25,23 +28,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes the audit chain head to syslog at intervals, so a cut-off tail is detectable.
-class head_logger {
+// Runs `work` at once and then every `every`, on its own thread, until destroyed. A failed run is
+// reported and retried at the next interval.
+class periodic_task {
  public:
-  head_logger(store::connection_pool& pool, std::chrono::seconds every) : thread_([this, &pool, every] {
-    std::unique_lock lock(mutex_);
-    do {
-      lock.unlock();
-      try {
-        auto db = pool.acquire();
-        if (auto h = store::audit_head(*db)) audit::log_head_to_syslog(h->seq, hex_encode(h->hash));
-      } catch (const std::exception& e) {
-        std::cerr << "sekisho authd: cannot read the audit head: " << e.what() << "\n";
-      }
-      lock.lock();
-    } while (!wake_.wait_for(lock, every, [this] { return stop_; }));
-  }) {}
-  ~head_logger() {
+  periodic_task(std::string what, std::chrono::seconds every, std::function<void()> work)
+      : thread_([this, what = std::move(what), every, work = std::move(work)] {
+          std::unique_lock lock(mutex_);
+          do {
+            lock.unlock();
+            try {
+              work();
+            } catch (const std::exception& e) {
+              std::cerr << "sekisho authd: " << what << ": " << e.what() << "\n";
+            }
+            lock.lock();
+          } while (!wake_.wait_for(lock, every, [this] { return stop_; }));
+        }) {}
+  periodic_task(const periodic_task&) = delete;
+  periodic_task& operator=(const periodic_task&) = delete;
+  ~periodic_task() {
     {
       std::lock_guard lock(mutex_);
       stop_ = true;
@@ -54,7 +60,7 @@ class head_logger {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
-  std::thread thread_;
+  std::thread thread_;  // last: starts once the members it uses exist
 };
 
 int run_authd(const args&, const fs::path& config_path) {
@@ -78,13 +84,30 @@ int run_authd(const args&, const fs::path& config_path) {
   store::connection_pool pool(cfg->database, static_cast<std::size_t>(cfg->authd.max_connections));
   login::authenticator auth(*cfg, pool, *keys, *audit_key);
   authd::pending_logins pending;
+  session::session_book sessions(pool, cfg->session, system_clock_fn());
   authd::request_table table;
   authd::register_builtin_requests(table);
-  authd::register_login_requests(table, auth, pending, system_clock_fn());
+  authd::register_login_requests(table, auth, pending, sessions, system_clock_fn());
+  authd::register_session_requests(table, sessions);
   authd::server srv(cfg->authd.socket, table,
                     {cfg->authd.max_connections, cfg->authd.request_timeout, std::move(*uids)});
   if (auto r = srv.listen(); !r) return fail(r.message());
-  head_logger heads(pool, cfg->audit.head_log_interval);
+  // The chain head goes to syslog at intervals, so a cut-off tail is detectable.
+  periodic_task heads("cannot log the audit head", cfg->audit.head_log_interval, [&pool] {
+    auto db = pool.acquire();
+    if (auto h = store::audit_head(*db)) audit::log_head_to_syslog(h->seq, hex_encode(h->hash));
+  });
+  // Addresses' failure counts end after throttle.forget_after; this deletes the rows, so a scan
+  // from many addresses does not grow the table for good.
+  const throttle::throttle forgetter(cfg->throttle);
+  periodic_task forget("cannot forget old failure counts and ended sessions", std::chrono::hours(1),
+                       [&pool, &forgetter, &sessions] {
+                         {
+                           auto db = pool.acquire();
+                           forgetter.forget_old(*db, system_now());
+                         }
+                         sessions.forget_expired();
+                       });
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -122,13 +145,16 @@ int run_login(const args& a, const fs::path& config_path) {
   if (!c) return fail("authd does not answer: " + c.message());
   nlohmann::json req = {{"op", "login.combined"}, {"user", a.positional[0]}, {"password", std::string(pw->view())},
                         {"code", std::string(code->view())},  {"source", "local"},  {"channel", "cli"}};
+  if (a.has("--session")) req["open_session"] = true;
   auto r = c->call(req);
   authd::wipe_json(req);
   if (!r) return fail(r.message());
   if (!(*r).value("ok", false)) return fail("authd refused the request: " + (*r).value("error", "?"));
   const auto result = (*r).value("result", "denied");
   if (result == "ok") {
-    std::cout << "login ok (" << (*r).value("method", "") << ") / ログイン成功\n";
+    // --session: only the id on standard output, for scripts (the cookie value of __Host-sekisho).
+    if (a.has("--session")) std::cout << (*r).value("session", "") << "\n";
+    else std::cout << "login ok (" << (*r).value("method", "") << ") / ログイン成功\n";
     return exit_ok;
   }
   std::cout << "login refused: " << result;
@@ -142,10 +168,10 @@ int run_login(const args& a, const fs::path& config_path) {
 std::vector<command> daemon_commands() {
   return {
       {"authd", "run the authority in the foreground (Unix socket only)", "", {{}, {}, 0, 0}, run_authd},
-      {"run", "run every Sekisho daemon in the foreground (today: authd)", "", {{}, {}, 0, 0}, run_authd},
       {"status", "ask the running authd whether it answers", "", {{}, {}, 0, 0}, run_status},
-      {"login", "try a login through authd: password and code from the terminal or standard input", "USER",
-       {{}, {}, 1, 1}, run_login},
+      {"login", "try a login through authd: password and code from the terminal or standard input",
+       "USER [--session]\n\n--session  open a web session and print its id (the __Host-sekisho cookie value)",
+       {{}, {"--session"}, 1, 1}, run_login},
   };
 }
 

@@ -25,5 +25,6 @@ std::vector<command> audit_commands();
 std::vector<command> backup_commands();
 std::vector<command> daemon_commands();
 std::vector<command> gateway_commands();
+std::vector<command> run_commands();
 
 }  // namespace sekisho::cli

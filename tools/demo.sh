@@ -38,25 +38,76 @@ fi
 step "sekisho user list"
 sk user list
 
-step "starting authd on $demo/state/authd.sock"
-build/cli/sekisho --config "$demo/sekisho.toml" run &
-authd=$!
-trap 'kill $authd 2>/dev/null || true' EXIT
-for _ in $(seq 50); do sk status >/dev/null 2>&1 && break; sleep 0.1; done
-sk status
+if ! grep -q '^\[gateway\]' "$demo/sekisho.toml"; then
+  step "the gateway: a demo certificate for localhost, and the demo EHR behind it"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$demo/state/demo-server.key" -out "$demo/state/demo-server.crt" 2>/dev/null
+  chmod 600 "$demo/state/demo-server.key"
+  cat >>"$demo/sekisho.toml" <<'TOML'
 
-step "a login through authd: password + the code the phone shows now"
+# --- added by tools/demo.sh: the gateway in front of the bundled demo EHR ---
+[gateway]
+listen = ["127.0.0.1:8443"]
+redirect_listen = ["127.0.0.1:8080"]
+
+[[gateway.certificate]]
+hosts = ["localhost"]
+cert_file = "demo-server.crt"
+key_file = "demo-server.key"
+
+[[upstream]]
+name = "demo-ehr"
+url = "http://127.0.0.1:8081"
+name_header = "Remote-Name"
+
+# The EHR's health check may be asked without logging in; everything else needs two factors.
+[[rule]]
+name = "ehr-health"
+paths = ["/healthz"]
+methods = ["GET"]
+action = "bypass"
+
+[[rule]]
+name = "ehr"
+paths = ["/"]
+action = "two_factor"
+TOML
+fi
+
+step "starting the demo EHR (python3 demo/ehr/ehr.py) on 127.0.0.1:8081"
+python3 demo/ehr/ehr.py --listen 127.0.0.1:8081 --data "$demo/ehr" &
+ehr=$!
+step "starting Sekisho (sekisho run: authd and the gateway) on https://localhost:8443"
+build/cli/sekisho --config "$demo/sekisho.toml" run &
+sekisho=$!
+trap 'kill $sekisho $ehr 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -s --cacert "$demo/state/demo-server.crt" https://localhost:8443/healthz >/dev/null && break; sleep 0.2; done
+sk status
+get() { curl -s --cacert "$demo/state/demo-server.crt" "$@"; }
+
+step "without a login the gateway sends the browser to the login page"
+get -o /dev/null -w "GET https://localhost:8443/ → %{http_code} %{redirect_url}\n" https://localhost:8443/
+
+step "a login through authd: password + the code the phone shows now (opens a web session)"
 sleep $((31 - $(date +%s) % 30))  # a fresh 30-second step, so the code has not been used yet
 code=$(oathtool --totp -b "$(cat "$demo/yamada-totp.key")")
-printf 'Sakura-Hana#2026\n%s\n' "$code" | sk login yamada || true
+session=$(printf 'Sakura-Hana#2026\n%s\n' "$code" | sk login yamada --session)
+echo "session cookie: __Host-sekisho=${session:0:6}…"
+step "with the session the EHR opens, and it knows who is logged in (Remote-User)"
+get -H "Cookie: __Host-sekisho=$session" https://localhost:8443/ | grep -o 'ログイン中: [a-z]*' || true
+step "a forged Remote-User header does not get through"
+get -H "Remote-User: admin" -H "Cookie: __Host-sekisho=$session" https://localhost:8443/whoami | head -n 2
 step "the same code again is refused (each code works once, on every channel)"
 printf 'Sakura-Hana#2026\n%s\n' "$code" | sk login yamada || true
 
 step "sekisho audit verify"
 sk audit verify
-step "the last audit records (sekisho audit export --format csv)"
-sk audit export --format csv | tail -n 5
+step "who opened what: the gateway's access log"
+tail -n 3 "$demo/state/access.log"
 
-step "authd keeps running in the foreground; Ctrl-C stops it"
+step "Sekisho keeps running: https://localhost:8443/ (demo certificate: $demo/state/demo-server.crt). Ctrl-C stops it."
 trap - EXIT
-wait "$authd"
+trap 'kill $sekisho $ehr 2>/dev/null || true' INT TERM
+wait "$sekisho"
+kill "$ehr" 2>/dev/null || true

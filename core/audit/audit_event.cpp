@@ -1,8 +1,7 @@
 #include "core/audit/audit_event.hpp"
 
 #include <array>
-#include <cstdio>
-#include <cstdlib>
+#include <stdexcept>
 
 namespace sekisho::audit {
 namespace {
@@ -45,14 +44,10 @@ std::optional<std::string> secret_key_in_details(std::string_view details) {
   return std::nullopt;
 }
 
-void assert_no_secrets([[maybe_unused]] const audit_event& e) {
-#ifndef NDEBUG
-  if (auto key = secret_key_in_details(e.details)) {
-    std::fprintf(stderr, "sekisho: BUG: audit event %s puts \"%s\" in its details; secrets never go in the audit trail\n",
-                 e.event.c_str(), key->c_str());
-    std::abort();
-  }
-#endif
+void assert_no_secrets(const audit_event& e) {
+  if (auto key = secret_key_in_details(e.details))
+    throw std::logic_error("BUG: audit event " + e.event + " puts \"" + *key +
+                           "\" in its details; secrets never go in the audit trail");
 }
 
 }  // namespace sekisho::audit

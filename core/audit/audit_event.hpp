@@ -33,9 +33,11 @@ struct audit_record : audit_event {
 // "totpSecret"), or nullopt. A cheap lint for callers' tests, not a sanitiser.
 std::optional<std::string> secret_key_in_details(std::string_view details);
 
-// Debug builds (NDEBUG unset) abort with a message when `secret_key_in_details` finds a key;
-// append_audit calls it on every event, so a caller's unit test that logs a secret fails loudly.
-// Release builds do nothing: attacker-influenced text must never be able to stop authd.
+// Throws std::logic_error (a caller's bug) when `secret_key_in_details` finds a key, in every build:
+// the scan is cheap next to the HMAC and the INSERT. append_audit calls it first, so the record is
+// never written and the surrounding transaction rolls back: it fails closed. A throw rather than an
+// abort, so that attacker-influenced text reaching a buggy caller costs that one request (authd
+// answers "unavailable"), never authd itself.
 void assert_no_secrets(const audit_event& e);
 
 }  // namespace sekisho::audit

@@ -66,6 +66,17 @@ std::string_view to_string(status s) {
   return "denied";
 }
 
+std::string_view to_string(account_state s) {
+  switch (s) {
+    case account_state::active: return "active";
+    case account_state::disabled: return "disabled";
+    case account_state::locked: return "locked";
+    case account_state::not_enrolled: return "not_enrolled";
+    case account_state::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
 authenticator::authenticator(const config& cfg, store::connection_pool& pool, const seal::keyring& keys,
                              const secret& audit_key, clock_fn now)
     : cfg_(cfg),
@@ -73,9 +84,9 @@ authenticator::authenticator(const config& cfg, store::connection_pool& pool, co
       keys_(keys),
       audit_key_(audit_key),
       now_(std::move(now)),
-      hasher_({cfg.password.memory_kib, cfg.password.iterations, cfg.password.parallelism},
-              cfg.password.max_concurrent_hashes),
-      recovery_hasher_(recovery::hash_params(), cfg.password.max_concurrent_hashes),
+      limiter_(cfg.password.max_concurrent_hashes),
+      hasher_({cfg.password.memory_kib, cfg.password.iterations, cfg.password.parallelism}, limiter_),
+      recovery_hasher_(recovery::hash_params(), limiter_),
       throttle_(cfg.throttle) {}
 
 bool authenticator::throttled(store::database& db, const std::string& name, const context& ctx,
@@ -113,7 +124,8 @@ password_outcome authenticator::check_password(std::string_view user, const secr
   auto v = hasher_.verify(u ? u->password_hash : std::string(), password.view());
   const auto now = now_();
   if (!v.match) {
-    fail(*db, tname, ctx, now, "login.password", "password", u ? "wrong_password" : "unknown_user");
+    fail(*db, tname, ctx, now, "login.password", "password",
+         !u ? "unknown_user" : v.refused ? "stored_hash_refused" : "wrong_password");
     return out;
   }
   out.user_id = u->id;
@@ -206,8 +218,22 @@ factor_outcome authenticator::check_second_factor(std::int64_t user_id, const se
 factor_outcome authenticator::login(std::string_view user, const secret& password, const secret& code,
                                     const context& ctx) {
   auto p = check_password(user, password, ctx);
-  if (p.result != status::ok) return {p.result, p.retry_after, "", 0};
-  return check_second_factor(p.user_id, code, ctx);
+  if (p.result != status::ok) return {p.result, p.retry_after, "", 0, 0};
+  auto f = check_second_factor(p.user_id, code, ctx);
+  if (f.result == status::ok) f.user_id = p.user_id;
+  return f;
+}
+
+account_state authenticator::account_status(std::string_view user) {
+  const auto name = canonical_user_name(user);
+  if (name.empty()) return account_state::unknown;
+  auto db = pool_.acquire();
+  const auto u = store::find_user(*db, name);
+  if (!u) return account_state::unknown;
+  if (u->disabled) return account_state::disabled;
+  if (throttle_.check(*db, name, "", now_()).locked) return account_state::locked;
+  if (store::totp_for_user(*db, u->id, true).empty()) return account_state::not_enrolled;
+  return account_state::active;
 }
 
 }  // namespace sekisho::login

@@ -43,11 +43,22 @@ struct password_outcome {
   int recovery_codes_left = 0;
 };
 
+// What PAM's acct_mgmt asks after a successful authentication: may this account be used now?
+enum class account_state {
+  active,
+  disabled,      // an admin disabled it
+  locked,        // lock_after consecutive failures: an admin must unlock
+  not_enrolled,  // no second factor yet
+  unknown,       // no such user (or a name that cannot be one)
+};
+std::string_view to_string(account_state s);
+
 struct factor_outcome {
   status result = status::denied;
   std::int64_t retry_after = 0;
   std::string method;  // totp or recovery
   int recovery_codes_left = 0;
+  std::int64_t user_id = 0;  // set when result is ok
 };
 
 class authenticator {
@@ -60,6 +71,11 @@ class authenticator {
   factor_outcome check_second_factor(std::int64_t user_id, const secret& code, const context& ctx);
   // Password and code together (PAM): one answer, so no step reveals more than the other.
   factor_outcome login(std::string_view user, const secret& password, const secret& code, const context& ctx);
+  // Reads only: no hash, no throttle count, no audit record.
+  account_state account_status(std::string_view user);
+
+  // The one cap on concurrent Argon2 hashes, shared by passwords and recovery codes.
+  const password::hash_limiter& limiter() const { return limiter_; }
 
  private:
   bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
@@ -76,6 +92,7 @@ class authenticator {
   const seal::keyring& keys_;
   const secret& audit_key_;
   clock_fn now_;
+  password::hash_limiter limiter_;  // before the hashers, which use it from their constructors
   password::password_hasher hasher_;
   password::password_hasher recovery_hasher_;
   throttle::throttle throttle_;

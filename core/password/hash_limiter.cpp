@@ -48,4 +48,9 @@ int hash_limiter::peak() const {
   return peak_;
 }
 
+std::uint64_t hash_limiter::granted() const {
+  std::lock_guard lock(m_);
+  return released_ + static_cast<std::uint64_t>(in_use_);
+}
+
 }  // namespace sekisho::password

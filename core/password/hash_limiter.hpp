@@ -37,6 +37,8 @@ class hash_limiter {
   int waiting() const;
   // Most permits ever held at once: what peak memory was sized for (metrics, tests).
   int peak() const;
+  // Permits handed out so far, held or returned: how many hashes ran under this cap (metrics, tests).
+  std::uint64_t granted() const;
 
  private:
   void release();

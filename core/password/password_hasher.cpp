@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
@@ -44,14 +45,40 @@ std::optional<std::string> parsable(std::string_view phc) {
   return s;
 }
 
+// Whether the m= and t= of a decodable PHC string ("…$m=65536,t=3,p=1$salt$hash") are within the
+// maximums. libsodium would allocate and run whatever the string asks for.
+bool affordable(std::string_view phc) {
+  const auto at = phc.find("$m=");
+  if (at == std::string_view::npos) return false;
+  const char* const end = phc.data() + phc.size();
+  std::uint64_t m = 0, t = 0;
+  const auto mem = std::from_chars(phc.data() + at + 3, end, m);  // fails when over 64 bits, too
+  if (mem.ec != std::errc() || !std::string_view(mem.ptr, end).starts_with(",t=")) return false;
+  if (std::from_chars(mem.ptr + 3, end, t).ec != std::errc()) return false;
+  return m <= max_memory_kib && t <= max_iterations;
+}
+
 }  // namespace
 
 password_hasher::password_hasher(argon2_params params, int max_concurrent_hashes)
-    : params_(params), limiter_(std::make_unique<hash_limiter>(max_concurrent_hashes)) {
+    : params_(params),
+      own_limiter_(std::make_unique<hash_limiter>(max_concurrent_hashes)),
+      limiter_(own_limiter_.get()) {
+  start();
+}
+
+password_hasher::password_hasher(argon2_params params, hash_limiter& limiter) : params_(params), limiter_(&limiter) {
+  start();
+}
+
+void password_hasher::start() {
   init_sodium();
-  if (params.parallelism != 1) throw std::invalid_argument("argon2 parallelism must be 1 (libsodium uses one lane)");
-  if (params.iterations < crypto_pwhash_argon2id_OPSLIMIT_MIN || memlimit(params) < crypto_pwhash_argon2id_MEMLIMIT_MIN)
+  if (params_.parallelism != 1) throw std::invalid_argument("argon2 parallelism must be 1 (libsodium uses one lane)");
+  if (params_.iterations < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
+      memlimit(params_) < crypto_pwhash_argon2id_MEMLIMIT_MIN)
     throw std::invalid_argument("argon2 iterations or memory below libsodium's minimum");
+  if (params_.iterations > max_iterations || params_.memory_kib > max_memory_kib)
+    throw std::invalid_argument("argon2 iterations or memory above Sekisho's maximum");
   // A throwaway hash with the current parameters stands in for users who have none.
   const secret filler(random_token(24));
   auto dummy = hash(filler.view());
@@ -78,7 +105,9 @@ result<std::string> password_hasher::hash(std::string_view password) const {
 }
 
 password_hasher::verdict password_hasher::verify(std::string_view phc_or_empty, std::string_view password) const {
-  const auto stored = parsable(phc_or_empty);
+  auto stored = parsable(phc_or_empty);
+  const bool refused = stored && !affordable(*stored);
+  if (refused) stored.reset();
   const auto input = prepare(password);
   // Whatever is missing, one full verification still runs: the time must not say which part was wrong.
   static const secret placeholder("sekisho: no password");
@@ -90,6 +119,7 @@ password_hasher::verdict password_hasher::verify(std::string_view phc_or_empty, 
     rc = crypto_pwhash_str_verify(target.c_str(), candidate.view().data(), candidate.size());
   }
   verdict v;
+  v.refused = refused;
   v.match = stored && input && rc == 0;
   if (v.match)
     v.needs_rehash = crypto_pwhash_str_needs_rehash(stored->c_str(), params_.iterations, memlimit(params_)) != 0;

@@ -3,9 +3,18 @@
 namespace sekisho::store {
 namespace {
 
-void run_for_user(database& db, std::string_view sql, std::int64_t user_id) {
+// Runs a statement whose one parameter is a row or user id.
+void run_with_id(database& db, std::string_view sql, std::int64_t id) {
   auto st = db.prepare(sql);
-  st.bind(1, user_id).run();
+  st.bind(1, id).run();
+}
+
+// Runs a conditional UPDATE binding (?1 value, ?2 row id); true when it changed the row. The
+// single-use rules are such UPDATEs: a second caller finds the condition false and changes nothing.
+bool changed_one(database& db, std::string_view sql, std::int64_t value, std::int64_t id) {
+  auto st = db.prepare(sql);
+  st.bind(1, value).bind(2, id).run();
+  return db.changes() == 1;
 }
 
 }  // namespace
@@ -26,8 +35,7 @@ void set_totp_secret(database& db, std::int64_t totp_id, std::string_view sealed
 }
 
 void confirm_totp(database& db, std::int64_t totp_id) {
-  auto st = db.prepare("UPDATE totp_credentials SET confirmed = 1 WHERE id = ?");
-  st.bind(1, totp_id).run();
+  run_with_id(db, "UPDATE totp_credentials SET confirmed = 1 WHERE id = ?", totp_id);
 }
 
 std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool confirmed_only) {
@@ -53,13 +61,11 @@ std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool con
 }
 
 bool advance_totp_step(database& db, std::int64_t totp_id, std::int64_t step) {
-  auto st = db.prepare("UPDATE totp_credentials SET last_step = ?1 WHERE id = ?2 AND last_step < ?1");
-  st.bind(1, step).bind(2, totp_id).run();
-  return db.changes() == 1;
+  return changed_one(db, "UPDATE totp_credentials SET last_step = ?1 WHERE id = ?2 AND last_step < ?1", step, totp_id);
 }
 
 void delete_totp_for_user(database& db, std::int64_t user_id) {
-  run_for_user(db, "DELETE FROM totp_credentials WHERE user_id = ?", user_id);
+  run_with_id(db, "DELETE FROM totp_credentials WHERE user_id = ?", user_id);
 }
 
 void replace_recovery_codes(database& db, std::int64_t user_id, const std::vector<std::string>& hashes) {
@@ -80,13 +86,11 @@ std::vector<recovery_row> unused_recovery_codes(database& db, std::int64_t user_
 }
 
 bool spend_recovery_code(database& db, std::int64_t code_id, std::int64_t now) {
-  auto st = db.prepare("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL");
-  st.bind(1, now).bind(2, code_id).run();
-  return db.changes() == 1;
+  return changed_one(db, "UPDATE recovery_codes SET used_at = ?1 WHERE id = ?2 AND used_at IS NULL", now, code_id);
 }
 
 void delete_recovery_codes(database& db, std::int64_t user_id) {
-  run_for_user(db, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+  run_with_id(db, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
 }
 
 void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,
@@ -108,7 +112,7 @@ std::optional<std::int64_t> consume_enrollment_token(database& db, std::string_v
 }
 
 void revoke_enrollment_tokens(database& db, std::int64_t user_id) {
-  run_for_user(db, "DELETE FROM enrollment_tokens WHERE user_id = ? AND used_at IS NULL", user_id);
+  run_with_id(db, "DELETE FROM enrollment_tokens WHERE user_id = ? AND used_at IS NULL", user_id);
 }
 
 }  // namespace sekisho::store

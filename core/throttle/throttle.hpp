@@ -42,6 +42,7 @@ class throttle {
   // attacker's own account cannot wash the address clean.
   void record_success(store::database& db, std::string_view user_name) const;
   void unlock(store::database& db, std::string_view user_name) const;
+  // Deletes address counts older than forget_after (check already ignores them); authd runs it hourly.
   void forget_old(store::database& db, std::int64_t now) const;
   bool is_locked(int failures) const { return failures >= c_.lock_after; }
 

@@ -5,18 +5,13 @@ command -v oathtool >/dev/null || { echo "FAIL: oathtool is not installed (tools
 sk init --state-dir "$WORK/state" >/dev/null
 sk user add nurse >/dev/null
 echo 'Sakura-Hana#2026' | sk user passwd nurse >/dev/null
-coproc TOTP { sk totp add nurse 2>&1; }
-totp_pid=$TOTP_PID
-while IFS= read -r line <&"${TOTP[0]}"; do case "$line" in *"enter this key by hand"*) key=${line##*: }; break ;; esac; done
-oathtool --totp -b "$key" >&"${TOTP[1]}"; cat <&"${TOTP[0]}" >/dev/null; wait "$totp_pid"
+enroll_totp nurse
+key=$TOTP_KEY
 codes=$(sk recovery-codes nurse | grep -E '^  [0-9a-z]{4}-' | tr -d ' ')
 
-"$SEKISHO" --config "$CONFIG" authd >"$WORK/authd.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do sk status >/dev/null 2>&1 && break; sleep 0.1; done
+start_authd || true
 expect_ok "authd answers" sk status
 
-login() { printf '%s\n%s\n' "$2" "$3" | sk login "$1" 2>&1; }
 # A code for the next 30-second step, so the one spent by `totp add` is not reused.
 sleep $((31 - $(date +%s) % 30))
 code=$(oathtool --totp -b "$key")

@@ -40,3 +40,25 @@ finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
+
+# enroll_totp USER: adds an authenticator app, confirming with oathtool's code; sets TOTP_KEY (base32).
+enroll_totp() {
+  coproc TOTP { sk totp add "$1" 2>&1; }
+  local pid=$TOTP_PID line
+  TOTP_KEY=""
+  while IFS= read -r line <&"${TOTP[0]}"; do
+    case "$line" in *"enter this key by hand"*) TOTP_KEY=${line##*: }; break ;; esac
+  done
+  oathtool --totp -b "$TOTP_KEY" >&"${TOTP[1]}"; cat <&"${TOTP[0]}" >/dev/null; wait "$pid"
+}
+# start_authd: authd in the background (log in $WORK/authd.log, pid in AUTHD_PID) once it answers.
+start_authd() {
+  "$SEKISHO" --config "$CONFIG" authd >>"$WORK/authd.log" 2>&1 &
+  AUTHD_PID=$!
+  PIDS+=("$AUTHD_PID")
+  for _ in $(seq 100); do sk status >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+stop_authd() { kill "$AUTHD_PID"; wait "$AUTHD_PID" || true; }
+# login USER PASSWORD CODE: `sekisho login` through the running authd; prints its answer.
+login() { printf '%s\n%s\n' "$2" "$3" | sk login "$1" 2>&1; }

@@ -1,8 +1,10 @@
 #include "core/password/password_hasher.hpp"
 
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -132,4 +134,84 @@ TEST_CASE("parameters libsodium cannot honour are refused at construction") {
   CHECK_THROWS_AS(password_hasher({19456, 2, 4}, 2), std::invalid_argument);
   CHECK_THROWS_AS(password_hasher({19456, 0, 1}, 2), std::invalid_argument);
   CHECK_THROWS_AS(password_hasher(fast, 0), std::invalid_argument);
+}
+
+TEST_CASE("hashers sharing one limiter are capped together") {
+  hash_limiter shared(1);
+  password_hasher passwords(fast, shared);
+  password_hasher codes({fast.memory_kib, fast.iterations + 1, 1}, shared);
+  CHECK(&passwords.limiter() == &shared);
+  CHECK(&codes.limiter() == &shared);
+  const auto before = shared.granted();  // the two constructors' dummy hashes
+  CHECK(before == 2);
+  auto phc = passwords.hash("Tr0ub4dor&3x");
+  auto code_phc = codes.hash("k7m29xqap4tz");
+  REQUIRE(phc.ok());
+  REQUIRE(code_phc.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> matched{0};
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&, t] {
+      const bool ok = t % 2 == 0 ? passwords.verify(*phc, "Tr0ub4dor&3x").match
+                                 : codes.verify(*code_phc, "k7m29xqap4tz").match;
+      if (ok) ++matched;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(matched == 6);
+  CHECK(shared.granted() == before + 2 + 6);  // every hash of either kind took a permit from it
+  CHECK(shared.peak() == 1);
+  CHECK(shared.in_use() == 0);
+}
+
+namespace {
+
+// A genuine Argon2id hash of `password` with any cost, made by libsodium directly (the hasher refuses to).
+std::string raw_phc(std::string_view password, unsigned long long iterations, std::size_t memory_bytes) {
+  char out[crypto_pwhash_STRBYTES];
+  REQUIRE(crypto_pwhash_str_alg(out, password.data(), password.size(), iterations, memory_bytes,
+                                crypto_pwhash_ALG_ARGON2ID13) == 0);
+  return out;
+}
+
+std::string replace(std::string s, std::string_view from, std::string_view to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a stored hash asking for more than the maximum cost is refused, not computed") {
+  password_hasher hasher(fast, 2);
+  // t at the maximum is computed; one pass more is refused although the hash and password are right.
+  const auto at_max = raw_phc("Tr0ub4dor&3x", max_iterations, crypto_pwhash_argon2id_MEMLIMIT_MIN);
+  CHECK(at_max.find("$m=8,t=100,p=1$") != std::string::npos);
+  auto v = hasher.verify(at_max, "Tr0ub4dor&3x");
+  CHECK(v.match);
+  CHECK_FALSE(v.refused);
+  const auto over = raw_phc("Tr0ub4dor&3x", max_iterations + 1, crypto_pwhash_argon2id_MEMLIMIT_MIN);
+  v = hasher.verify(over, "Tr0ub4dor&3x");
+  CHECK_FALSE(v.match);
+  CHECK(v.refused);
+
+  // A crafted row asking for 4 GiB + 1 KiB (or the most 32 bits allow): libsodium would try to allocate it.
+  auto phc = hasher.hash("Tr0ub4dor&3x");
+  REQUIRE(phc.ok());
+  const auto granted = hasher.limiter().granted();
+  for (const auto* m : {"m=4194305,", "m=4294967295,"}) {
+    const auto crafted = replace(*phc, "m=19456,", m);
+    INFO(crafted);
+    const auto start = std::chrono::steady_clock::now();
+    v = hasher.verify(crafted, "Tr0ub4dor&3x");
+    CHECK(v.refused);
+    CHECK_FALSE(v.match);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));  // the dummy ran, not 4 GiB
+  }
+  CHECK(hasher.limiter().granted() == granted + 2);  // one ordinary-cost dummy verification each
+  CHECK_FALSE(hasher.verify(*phc, "Tr0ub4dor&3x").refused);
+}
+
+TEST_CASE("configured parameters above the maximum cost are refused at construction") {
+  CHECK_THROWS_AS(password_hasher({max_memory_kib + 1, 1, 1}, 1), std::invalid_argument);
+  CHECK_THROWS_AS(password_hasher({fast.memory_kib, max_iterations + 1, 1}, 1), std::invalid_argument);
 }

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/admin_context.hpp"
 #include "cli/command.hpp"
 #include "core/config/config.hpp"
 #include "gateway/http/admission.hpp"
@@ -12,17 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int complain(const std::string& message) {
-  std::cerr << "sekisho: " << message << "\n";
-  return exit_failed;
-}
-
 int run_gateway_command(const args&, const fs::path& config_path) {
   auto cfg = load_config(config_path);
-  if (!cfg) return complain(cfg.message());
+  if (!cfg) return fail(cfg.message());
   signal(SIGPIPE, SIG_IGN);
   auto code = gateway::run_gateway(config_path, std::move(*cfg));
-  if (!code) return complain(code.message());
+  if (!code) return fail(code.message());
   return *code;
 }
 
@@ -41,17 +37,17 @@ const char* describe(gateway::admission_kind k) {
 // check-policy --url https://host/path [--user NAME --group G ...] [--from ADDRESS] [--method M]
 int run_check_policy(const args& a, const fs::path& config_path) {
   auto cfg = load_config(config_path);
-  if (!cfg) return complain(cfg.message());
+  if (!cfg) return fail(cfg.message());
   const std::string url = a.get("--url");
   const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return complain("--url: expected https://host/path");
+  if (scheme_end == std::string::npos) return fail("--url: expected https://host/path");
   const auto rest = url.substr(scheme_end + 3);
   const auto slash = rest.find('/');
   auto host = gateway::host_from_header(rest.substr(0, slash));
-  if (!host) return complain("--url: " + host.message());
+  if (!host) return fail("--url: " + host.message());
   const std::string target = slash == std::string::npos ? "/" : rest.substr(slash);
   auto from = parse_ip_address(a.get("--from", "127.0.0.1"));
-  if (!from) return complain("--from: " + from.message());
+  if (!from) return fail("--from: " + from.message());
   std::optional<gateway::session_identity> who;
   if (a.options.count("--user")) who = gateway::session_identity{a.get("--user"), a.all("--group"), "", 2};
 

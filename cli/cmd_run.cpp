@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "authd/client.hpp"
+#include "cli/admin_context.hpp"
 #include "cli/command.hpp"
 #include "core/config/config.hpp"
 #include "gateway/server/gateway_server.hpp"
@@ -17,11 +18,6 @@ namespace sekisho::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-int complain(const std::string& message) {
-  std::cerr << "sekisho: " << message << "\n";
-  return exit_failed;
-}
 
 pid_t start_authd(const fs::path& config_path) {
   const pid_t pid = fork();
@@ -45,20 +41,20 @@ bool wait_for_authd(const config& cfg, pid_t authd) {
 
 int run_both(const args&, const fs::path& config_path) {
   auto cfg = load_config(config_path);
-  if (!cfg) return complain(cfg.message());
+  if (!cfg) return fail(cfg.message());
   signal(SIGPIPE, SIG_IGN);
   const pid_t authd = start_authd(config_path);
-  if (authd < 0) return complain("cannot start authd");
+  if (authd < 0) return fail("cannot start authd");
   if (!wait_for_authd(*cfg, authd)) {
     kill(authd, SIGTERM);
     waitpid(authd, nullptr, 0);
-    return complain("authd did not start (see its message above)");
+    return fail("authd did not start (see its message above)");
   }
   auto code = gateway::run_gateway(config_path, std::move(*cfg));
   kill(authd, SIGTERM);
   int status = 0;
   waitpid(authd, &status, 0);
-  if (!code) return complain(code.message());
+  if (!code) return fail(code.message());
   return *code;
 }
 

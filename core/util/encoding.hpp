@@ -7,6 +7,8 @@
 namespace sekisho {
 
 std::string hex_encode(std::string_view bytes);
+// RFC 3986 percent-encoding: every byte but the unreserved characters (and those in `also_keep`) as %XX.
+std::string percent_encode(std::string_view text, std::string_view also_keep = {});
 std::optional<std::string> hex_decode(std::string_view text);
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);

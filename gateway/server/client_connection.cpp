@@ -47,23 +47,6 @@ bool trusted(const gateway_config& g, const ip_address& peer) {
   return false;
 }
 
-std::string percent_encode_query_value(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (plain) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 awaitable<bool> send(client_stream& client, text_response r, std::chrono::seconds timeout) {
   error_code ec;
   beast::get_lowest_layer(client).expires_after(timeout);
@@ -120,7 +103,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     case admission_kind::login: {
       const auto back = forward_target(a.target);
       log.status = 302;
-      co_return co_await send(client, redirect_to("/.sekisho/login?rd=" + percent_encode_query_value(back), 302, version, keep), timeout);
+      co_return co_await send(client, redirect_to("/.sekisho/login?rd=" + percent_encode(back, "/"), 302, version, keep), timeout);
     }
     case admission_kind::forward: break;
   }

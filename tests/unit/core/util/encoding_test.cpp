@@ -31,3 +31,12 @@ TEST_CASE("hex round-trips and refuses odd or non-hex input") {
   CHECK_FALSE(hex_decode("abc").has_value());
   CHECK_FALSE(hex_decode("zz").has_value());
 }
+
+TEST_CASE("percent_encode keeps unreserved characters and the ones asked for, and nothing else") {
+  CHECK(sekisho::percent_encode("aZ09-._~") == "aZ09-._~");
+  CHECK(sekisho::percent_encode("/a b?c=d&e#f") == "%2Fa%20b%3Fc%3Dd%26e%23f");
+  CHECK(sekisho::percent_encode("/a b?c", "/") == "/a%20b%3Fc");
+  CHECK(sekisho::percent_encode("\r\n") == "%0D%0A");
+  CHECK(sekisho::percent_encode("看") == "%E7%9C%8B");
+  CHECK(sekisho::percent_encode(std::string_view("\0", 1), std::string_view("\0", 1)) == "%00");
+}

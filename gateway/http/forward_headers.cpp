@@ -113,12 +113,16 @@ result<void> prepare_upstream_request(http::fields& h, const forward_context& c)
   for (auto n : framing) erase_misspelled_variants(h, n);
   for (auto n : forwarding) erase_all_variants(h, n);
   for (auto n : common_identity) erase_all_variants(h, n);
-  for (const auto* n : {&u.identity_header, &u.groups_header, &u.name_header})
-    if (!n->empty()) erase_all_variants(h, *n);
+  strip_identity_headers(h, u);
 
   for (const auto& [name, value] : out) h.set(name, value);
   if (c.websocket_upgrade) keep_websocket_upgrade(h);
   return {};
+}
+
+void strip_identity_headers(http::fields& h, const upstream_config& u) {
+  for (const auto* n : {&u.identity_header, &u.groups_header, &u.name_header})
+    if (!n->empty()) erase_all_variants(h, *n);
 }
 
 void prepare_client_response(http::fields& h, bool websocket_upgrade) {

@@ -35,6 +35,9 @@ struct forward_context {
 // is no client address or public Host; the caller then answers the client itself and forwards nothing.
 result<void> prepare_upstream_request(http::fields& h, const forward_context& c);
 
+// Removes every spelling of the identity, groups and display-name headers `u` is configured to receive.
+void strip_identity_headers(http::fields& h, const upstream_config& u);
+
 // Removes hop-by-hop fields from an upstream's response. For the 101 answer to a WebSocket upgrade, pass
 // websocket_upgrade to send Upgrade: websocket + Connection: upgrade to the client.
 void prepare_client_response(http::fields& h, bool websocket_upgrade = false);

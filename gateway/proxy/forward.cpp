@@ -60,9 +60,10 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
                                       relay_buffer& chunk) {
   auto& req = r.parser.get();
   const bool bodiless = r.parser.is_done();
-  const unsigned client_version = req.version();
+  const unsigned client_version = r.client_version;
   const bool is_head = req.method() == http::verb::head;
   error_code ec;
+  std::uint64_t bytes_in = 0;
 
   http::request_serializer<http::buffer_body> request_out{req};
   beast::get_lowest_layer(up).expires_after(u.connect_timeout + r.client_timeout);
@@ -71,8 +72,10 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   const auto sent_at = clock::now();
 
   if (!bodiless) {
+    client_buffer.reserve(upstream_connection::read_room);  // an upload reads in large pieces too
     auto relayed = co_await relay_body(client, client_buffer, r.parser, up, request_out, chunk,
                                        {r.client_timeout, u.response_timeout});
+    bytes_in = relayed.bytes;
     if (relayed.failed == relay_failure::source)
       co_return stopped(relayed.ec == http::error::body_limit ? stage::too_large : stage::client_gone);
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
@@ -98,6 +101,7 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   }
   auto& res = response->get();
   upstream_exchange x;
+  x.outcome.bytes_in = bytes_in;
   x.outcome.upstream_time = clock::now() - sent_at;
   x.outcome.status = res.result_int();
 
@@ -105,7 +109,7 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
   rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
   prepare_client_response(res, websocket);
-  const bool client_keep_alive = req.keep_alive() && !websocket;
+  const bool client_keep_alive = r.client_keep_alive && !websocket;
   res.version(client_version);
   if (!response->is_done() && !res.has_content_length() && !res.chunked()) {
     // Body until the upstream closes: chunk it for HTTP/1.1 clients so their connection survives.
@@ -150,6 +154,9 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
   const auto& u = pool.state().settings.gateway.upstreams[r.upstream];
   auto& req = r.parser.get();
   const unsigned version = req.version();
+  // What the client asked for, before the request is rewritten for the upstream (HTTP/1.1, keep-alive).
+  r.client_version = version;
+  r.client_keep_alive = req.keep_alive();
   req.target(r.target);
   const bool expect_continue = wants_continue(req);
   req.erase(http::field::expect);

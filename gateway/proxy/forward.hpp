@@ -28,11 +28,14 @@ struct forward_request {
   forward_context headers;       // identity and forwarding facts for prepare_upstream_request
   std::uint64_t max_body_bytes;  // for this route
   std::chrono::seconds client_timeout;  // each read from / write to the client
+  unsigned client_version = 11;   // set by forward() from the request as received
+  bool client_keep_alive = true;  // likewise
 };
 
 struct forward_outcome {
   unsigned status = 0;          // what the client was sent (0: nothing, connection dropped)
   bool client_reusable = false; // the client connection may serve another request
+  std::uint64_t bytes_in = 0;   // request body bytes received from the client
   std::uint64_t bytes_out = 0;  // response body bytes sent to the client
   std::chrono::steady_clock::duration upstream_time{};  // from sending the head to the response head
 };

@@ -19,9 +19,13 @@ struct upstream_connection {
   using plain = beast::tcp_stream;
   using secure = beast::ssl_stream<beast::tcp_stream>;
 
-  explicit upstream_connection(plain s) : stream(std::in_place_type<plain>, std::move(s)) {}
+  // Beast reads at most the buffer's spare capacity: without room reserved, every read is 512 bytes.
+  explicit upstream_connection(plain s) : stream(std::in_place_type<plain>, std::move(s)) { buffer.reserve(read_room); }
   upstream_connection(plain s, boost::asio::ssl::context& ctx)
-      : stream(std::in_place_type<secure>, std::move(s), ctx) {}
+      : stream(std::in_place_type<secure>, std::move(s), ctx) {
+    buffer.reserve(read_room);
+  }
+  static constexpr std::size_t read_room = 64 * 1024;
 
   std::variant<plain, secure> stream;
   beast::flat_buffer buffer;  // bytes read past the last response belong to the next one

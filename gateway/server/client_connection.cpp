@@ -47,7 +47,9 @@ bool trusted(const gateway_config& g, const ip_address& peer) {
   return false;
 }
 
-awaitable<bool> send(client_stream& client, text_response r, std::chrono::seconds timeout) {
+// Sends one of the gateway's own responses and records its status for the access log.
+awaitable<bool> send(client_stream& client, text_response r, std::chrono::seconds timeout, access_record& log) {
+  log.status = r.result_int();
   error_code ec;
   beast::get_lowest_layer(client).expires_after(timeout);
   co_await http::async_write(client, r, with_error(ec));
@@ -61,21 +63,22 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   const auto& g = pool->state().settings.gateway;
   const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
   const auto timeout = g.idle_timeout;
-  if (!check_request_head(head)) co_return co_await send(client, error_page(400, 11, false), timeout);
+  // The method as sent, for the log even when the head is refused (a token of at most 16 characters).
+  log.method = std::string(head.substr(0, std::min<std::size_t>(head.find_first_of(" \r\n"), 16)));
+  if (!check_request_head(head)) co_return co_await send(client, error_page(400, 11, false), timeout, log);
 
   request_parser parser;
   parser.header_limit(static_cast<std::uint32_t>(g.max_header_bytes));
   parser.body_limit(g.max_body_bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : g.max_body_bytes);
   error_code ec;
   parser.put(asio::buffer(buffer.data().data(), head_size), ec);
-  if (ec || !parser.is_header_done()) co_return co_await send(client, error_page(400, 11, false), timeout);
+  if (ec || !parser.is_header_done()) co_return co_await send(client, error_page(400, 11, false), timeout, log);
   buffer.consume(head_size);
   auto& req = parser.get();
   const unsigned version = req.version();
-  log.method = std::string(req.method_string());
-  if (!check_request_framing(req, version)) co_return co_await send(client, error_page(400, version, false), timeout);
+  if (!check_request_framing(req, version)) co_return co_await send(client, error_page(400, version, false), timeout, log);
   auto host = host_from_header(req[http::field::host]);
-  if (!host) co_return co_await send(client, error_page(400, version, false), timeout);
+  if (!host) co_return co_await send(client, error_page(400, version, false), timeout, log);
   log.host = *host;
 
   std::optional<session_identity> who;
@@ -92,18 +95,16 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   // The body of a request that is not forwarded is never read: the connection cannot continue after it.
   const bool keep = req.keep_alive() && parser.is_done();
   switch (a.kind) {
-    case admission_kind::bad_request: log.status = 400; co_return co_await send(client, error_page(400, version, false), timeout);
-    case admission_kind::deny: log.status = 403; co_return co_await send(client, error_page(403, version, keep), timeout);
-    case admission_kind::not_found: log.status = 404; co_return co_await send(client, error_page(404, version, keep), timeout);
+    case admission_kind::bad_request: co_return co_await send(client, error_page(400, version, false), timeout, log);
+    case admission_kind::deny: co_return co_await send(client, error_page(403, version, keep), timeout, log);
+    case admission_kind::not_found: co_return co_await send(client, error_page(404, version, keep), timeout, log);
     case admission_kind::portal: {
       auto r = serve_portal(pool->state().settings, a.target, req.method(), version, keep);
-      log.status = r.result_int();
-      co_return co_await send(client, std::move(r), timeout);
+      co_return co_await send(client, std::move(r), timeout, log);
     }
     case admission_kind::login: {
       const auto back = forward_target(a.target);
-      log.status = 302;
-      co_return co_await send(client, redirect_to("/.sekisho/login?rd=" + percent_encode(back, "/"), 302, version, keep), timeout);
+      co_return co_await send(client, redirect_to("/.sekisho/login?rd=" + percent_encode(back, "/"), 302, version, keep), timeout, log);
     }
     case admission_kind::forward: break;
   }
@@ -111,10 +112,12 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   const auto& u = g.upstreams[static_cast<std::size_t>(a.upstream)];
   const auto limit = u.max_body_bytes != 0 ? u.max_body_bytes : g.max_body_bytes;
   if (const auto length = parser.content_length(); length && limit != 0 && *length > limit)
-    co_return co_await send(client, error_page(413, version, false), timeout);
+    co_return co_await send(client, error_page(413, version, false), timeout, log);
   if (limit != 0) parser.body_limit(limit);
 
   strip_session_cookie(req);  // the upstream never sees the gateway's session id
+  // Any upstream's identity header could be trusted by an app reachable through another route.
+  for (const auto& other : g.upstreams) strip_identity_headers(req, other);
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
   forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
@@ -128,6 +131,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   auto chunk = std::make_unique<relay_buffer>();
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);
   log.status = outcome.status;
+  log.bytes_in = outcome.bytes_in;
   log.bytes_out = outcome.bytes_out;
   log.upstream_ms = std::chrono::duration<double, std::milli>(outcome.upstream_time).count();
   co_return outcome.client_reusable;
@@ -165,23 +169,25 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
       head = co_await read_head(client, buffer, g.max_header_bytes, first ? g.header_timeout : g.idle_timeout,
                                 g.header_timeout);
     }
-    if (head.status == head_status::too_large) {
-      co_await send(client, error_page(431, 11, false), g.header_timeout);
-      break;
-    }
-    if (head.status == head_status::timeout) {
-      co_await send(client, error_page(408, 11, false), g.header_timeout);
-      break;
-    }
-    if (head.status != head_status::ok) break;
+    if (head.status == head_status::closed) break;
     access_record log;
     log.time = std::chrono::system_clock::now();
     log.client = to_string(peer);
+    if (head.status != head_status::ok) {
+      // Too large: answered 431. Too slow: the deadline already closed the socket (as nginx does); logged 408.
+      if (head.status == head_status::too_large)
+        co_await send(client, error_page(431, 11, false), g.header_timeout, log);
+      else
+        log.status = 408;
+      if (w.shared().log) w.shared().log->write(log);
+      break;
+    }
     const auto started = clock::now();
     const bool again = co_await serve_request(w, client, buffer, head.size, peer, log);
     log.total_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     if (w.shared().log) w.shared().log->write(log);
     if (!again || w.draining()) break;
+    if (buffer.size() == 0 && buffer.capacity() > 16 * 1024) buffer.shrink_to_fit();  // idle: keep RSS small
   }
   co_await close_gracefully(client);
 }

@@ -19,10 +19,14 @@ struct head_read {
   std::size_t size = 0;  // bytes of the head (through the blank line) at the start of the buffer
 };
 
+// The end of the head: the first blank line. A blank line made of bare LFs ends it too, so that such a
+// request is answered (400, by check_request_head) at once instead of waiting for a CRLF that never comes.
 inline std::size_t find_head_end(const beast::flat_buffer& b) {
   const std::string_view data(static_cast<const char*>(b.data().data()), b.size());
-  const auto end = data.find("\r\n\r\n");
-  return end == std::string_view::npos ? 0 : end + 4;
+  const auto crlf = data.find("\r\n\r\n");
+  const auto lf = data.find("\n\n");
+  if (lf != std::string_view::npos && (crlf == std::string_view::npos || lf < crlf + 2)) return lf + 2;
+  return crlf == std::string_view::npos ? 0 : crlf + 4;
 }
 
 template <class Stream>

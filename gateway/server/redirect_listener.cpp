@@ -23,6 +23,7 @@ text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uin
   parser.put(asio::buffer(buffer.data().data(), head_size), ec);
   if (ec || !parser.is_header_done()) return error_page(400, 11, false);
   const auto& req = parser.get();
+  if (!check_request_framing(req, req.version())) return error_page(400, req.version(), false);
   auto host = host_from_header(req[http::field::host]);
   auto target = normalize_target(req.target());
   if (!host || !target) return error_page(400, req.version(), false);
@@ -40,9 +41,8 @@ awaitable<void> serve_redirect(worker& w, tcp::socket socket, std::uint16_t http
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
-  if (head.status == head_status::closed) co_return;
-  auto r = head.status == head_status::ok ? answer(buffer, head.size, https_port)
-                                          : error_page(head.status == head_status::timeout ? 408 : 431, 11, false);
+  if (head.status == head_status::closed || head.status == head_status::timeout) co_return;
+  auto r = head.status == head_status::ok ? answer(buffer, head.size, https_port) : error_page(431, 11, false);
   error_code ec;
   stream.expires_after(g.header_timeout);
   co_await http::async_write(stream, r, with_error(ec));

@@ -1,0 +1,186 @@
+"""Identity injection with a real session: a user logged in with password and TOTP through a running authd
+reaches a two_factor route with `Remote-User: USER` (or the upstream's own header name), exactly once,
+whatever identity headers the client sent, and never sees the session cookie; without a valid session the
+request goes to the login page and the upstream is not contacted.
+
+Sessions come from `sekisho login USER --session` (password, then code, on standard input; the session id
+on standard output) and travel in the `__Host-sekisho` cookie."""
+
+import base64
+import getpass
+import hmac
+import json
+import os
+import struct
+import subprocess
+import sys
+import time
+import unittest
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (Env, Gateway, Nginx, Process, RecordingUpstream, main, parse_fields,  # noqa: E402
+                     sekisho_binary, wait_until)
+
+PASSWORD = "Sakura-Hana#2026"
+COOKIE = "__Host-sekisho"
+
+
+def totp(key_b32, at):
+    key = base64.b32decode(key_b32 + "=" * (-len(key_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), "sha1").digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def identity_fields(head):
+    """Every header line whose name is some spelling of an identity header."""
+    names = {"remote-user", "x-remote-user", "x-forwarded-user", "x-ehr-user"}
+    return [(n, v) for n, v in parse_fields(head) if n.lower().replace("_", "-") in names]
+
+
+SPOOFED = [("Remote-User", "admin"), ("remote_user", "admin"), ("REMOTE-USER", "admin"), ("Remote_User", "admin"),
+           ("X-Remote-User", "admin")]
+SPOOFED_LAB = [("X-EHR-User", "admin"), ("x_ehr_user", "admin"), ("X-Ehr-User", "admin")]  # the lab upstream's name
+
+
+class Identity(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.nginx = Nginx(cls.env)
+        cls.recorder = RecordingUpstream()
+        cls.addClassCleanup(cls.recorder.stop)
+        cls.addClassCleanup(cls.nginx.stop)
+        cls.gw = Gateway(cls.env, name="state", start=False,
+                         extra=f"[authd]\nclients = {json.dumps(sorted({'root', getpass.getuser()}))}\n",
+                         upstreams=[{"name": "chart", "path_prefix": "/chart", "url": cls.recorder.url},
+                                    {"name": "lab", "path_prefix": "/lab", "url": cls.recorder.url,
+                                     "identity_header": "X-EHR-User"},
+                                    {"name": "public", "path_prefix": "/public", "url": cls.recorder.url},
+                                    {"name": "nginx", "url": cls.nginx.url}],
+                         rules=[{"name": "public", "paths": ["/public"], "action": "bypass"},
+                                {"name": "everything else", "action": "two_factor"}])
+        cls.addClassCleanup(cls.gw.stop)
+        cls.sk(["init"])
+        cls.sk(["user", "add", "nurse"])
+        cls.sk(["user", "passwd", "nurse"], stdin=PASSWORD + "\n")
+        key = cls.enroll_totp("nurse")
+        cls.authd = Process([sekisho_binary(), "--config", cls.gw.config_path, "authd"],
+                            os.path.join(cls.gw.state_dir, "authd.log"))
+        cls.addClassCleanup(cls.authd.stop)
+        wait_until(lambda: cls.sk(["status"], check=False).returncode == 0, 15, what="authd to answer")
+        cls.gw.start()
+        # The confirmation spent this step's code; the next step's is accepted (window 1) and unused.
+        r = cls.sk(["login", "nurse", "--session"], stdin=f"{PASSWORD}\n{totp(key, time.time() + 30)}\n",
+                   check=False)
+        lines = r.stdout.strip().splitlines()
+        cls.session = lines[-1].strip() if r.returncode == 0 and lines else None
+        cls.login_problem = f"`sekisho login nurse --session` exited {r.returncode}: {r.stdout}{r.stderr}"
+
+    @classmethod
+    def sk(cls, args, stdin="", check=True):
+        r = subprocess.run([sekisho_binary(), "--config", cls.gw.config_path] + args, input=stdin,
+                           capture_output=True, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise AssertionError(f"sekisho {' '.join(args)} failed: {r.stdout}{r.stderr}")
+        return r
+
+    @classmethod
+    def enroll_totp(cls, user):
+        p = subprocess.Popen([sekisho_binary(), "--config", cls.gw.config_path, "totp", "add", user],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        key = None
+        for line in p.stdout:
+            if "enter this key by hand" in line:
+                key = line.rsplit(":", 1)[1].strip().replace(" ", "")
+                break
+        if key is None:
+            p.kill()
+            raise AssertionError("`sekisho totp add` printed no key")
+        p.stdin.write(totp(key, time.time()) + "\n")
+        p.stdin.close()
+        rest = p.stdout.read()
+        if p.wait(30) != 0:
+            raise AssertionError(f"`sekisho totp add` failed: {rest}")
+        return key
+
+    def cookie(self):
+        if not self.session:
+            self.fail("no session to test with: " + self.login_problem)
+        return ("Cookie", f"{COOKIE}={self.session}")
+
+    def host(self):
+        return f"ehr.test:{self.gw.port}"
+
+    def forwarded_head(self, target, headers):
+        before = len(self.recorder.requests)
+        r = self.gw.request("GET", target, host=self.host(), headers=headers)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(self.recorder.requests), before + 1)
+        return self.recorder.requests[-1][0]
+
+    def test_two_factor_route_gets_the_user_in_remote_user(self):
+        head = self.forwarded_head("/chart/P000123", [self.cookie()])
+        self.assertEqual(identity_fields(head), [("Remote-User", "nurse")], head.decode("latin-1"))
+
+    def test_spoofed_identity_headers_are_replaced_by_the_real_user(self):
+        head = self.forwarded_head("/chart/P000123", [self.cookie()] + SPOOFED)
+        self.assertEqual(identity_fields(head), [("Remote-User", "nurse")], head.decode("latin-1"))
+
+    def test_upstream_with_its_own_identity_header_name(self):
+        head = self.forwarded_head("/lab/results", [self.cookie()] + SPOOFED + SPOOFED_LAB)
+        self.assertEqual(identity_fields(head), [("X-EHR-User", "nurse")], head.decode("latin-1"))
+
+    def test_bypass_route_sends_no_identity_even_with_a_session(self):
+        head = self.forwarded_head("/public/news", [self.cookie()] + SPOOFED)
+        self.assertEqual(identity_fields(head), [])
+
+    def test_identity_header_of_another_upstream_is_stripped_too(self):
+        # The lab app trusts X-EHR-User; if it is also reachable through another route (or shares a host with
+        # another app), a client must not be able to send that header through the other route.
+        for target in ("/chart/P000123", "/public/news"):
+            with self.subTest(target=target):
+                head = self.forwarded_head(target, [self.cookie()] + SPOOFED_LAB)
+                self.assertNotIn("x-ehr-user", [n.lower().replace("_", "-") for n, _ in parse_fields(head)],
+                                 head.decode("latin-1"))
+
+    def test_nginx_sees_the_user(self):
+        r = self.gw.request("GET", "/echo/x", host=self.host(), headers=[self.cookie(), ("Remote_User", "admin")])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("remote_user=nurse\n", r.text)
+
+    def test_without_a_valid_session_the_upstream_is_not_contacted(self):
+        session = self.session or "0" * 43
+        for headers in ([], [("Cookie", f"{COOKIE}=garbage")], [("Cookie", f"{COOKIE}=")],
+                        [("Cookie", f"{COOKIE}={session}x")], [("Cookie", f"{COOKIE}={session[:-1]}")],
+                        [("Cookie", f"sekisho={session}")], [("Cookie", f"{COOKIE.lower()}={session}")],
+                        [("Remote-User", "nurse")], [("Cookie", f"{COOKIE}=garbage"), ("Remote-User", "nurse")],
+                        [("Cookie", f"{COOKIE}={session}; {COOKIE}=garbage")],
+                        [("Cookie", f"{COOKIE}={session}"), ("Cookie", f"{COOKIE}={'1' * len(session)}")]):
+            with self.subTest(headers=headers):
+                before = len(self.recorder.requests)
+                r = self.gw.request("GET", "/chart/P000123", host=self.host(), headers=headers)
+                self.assertEqual(r.status, 302, r)
+                self.assertTrue(r.header("Location", "").startswith("/.sekisho/login"), r)
+                self.assertEqual(len(self.recorder.requests), before, "the upstream was contacted")
+
+    def test_session_cookie_never_reaches_the_upstream(self):
+        for target in ("/chart/P000123", "/public/news"):
+            with self.subTest(target=target):
+                head = self.forwarded_head(target, [("Cookie", f"theme=dark; {self.cookie()[1]}; lang=ja")])
+                cookies = [v for n, v in parse_fields(head) if n.lower() == "cookie"]
+                self.assertEqual(cookies, ["theme=dark; lang=ja"], head.decode("latin-1"))
+
+    def test_access_log_names_the_user_and_not_the_session_id(self):
+        self.forwarded_head("/chart/audit-me", [self.cookie()])
+        entries = wait_until(lambda: [e for e in self.gw.access_log_entries() if e.get("path") == "/chart/audit-me"],
+                             5, what="the access log line")
+        self.assertEqual(entries[-1]["user"], "nurse")
+        self.assertTrue(entries[-1]["session"], "no session hash")
+        with open(os.path.join(self.gw.state_dir, "access.log")) as f:
+            self.assertNotIn(self.session, f.read(), "the session id itself is in the access log")
+
+
+if __name__ == "__main__":
+    main()

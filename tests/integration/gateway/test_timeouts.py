@@ -1,0 +1,131 @@
+"""Deadlines: a slowloris client is cut at header_timeout, an idle keep-alive connection at idle_timeout;
+an upstream that is down gets 502 and one that is too slow 504, each a plain Japanese/English page with no
+internal address in it."""
+
+import os
+import socket
+import sys
+import time
+import unittest
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (BlackHole, ClosedPort, Env, Gateway, Nginx, RecordingUpstream, main,  # noqa: E402
+                     request_bytes)
+
+HEADER_TIMEOUT = 2
+IDLE_TIMEOUT = 3
+RESPONSE_TIMEOUT = 1
+
+
+class Timeouts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.nginx = Nginx(cls.env)
+        cls.black_hole = BlackHole()
+        cls.garbage = RecordingUpstream(response=b"this is not HTTP\r\n\r\n")
+        cls.down = ClosedPort()
+        cls.gw = Gateway(cls.env, gateway={"header_timeout": f"{HEADER_TIMEOUT}s", "idle_timeout": f"{IDLE_TIMEOUT}s"},
+                         upstreams=[{"name": "down", "path_prefix": "/down", "url": cls.down.url},
+                                    {"name": "slow", "path_prefix": "/slow", "url": cls.black_hole.url,
+                                     "response_timeout": f"{RESPONSE_TIMEOUT}s"},
+                                    {"name": "garbage", "path_prefix": "/garbage", "url": cls.garbage.url},
+                                    {"name": "nginx", "url": cls.nginx.url}],
+                         rules=[{"name": "all", "action": "bypass"}])
+        for c in (cls.gw.stop, cls.garbage.stop, cls.black_hole.stop, cls.down.stop, cls.nginx.stop):
+            cls.addClassCleanup(c)
+
+    def test_slowloris_is_cut_at_header_timeout(self):
+        head = b"GET /slowloris HTTP/1.1\r\nHost: ehr.test\r\nX-Padding: " + b"a" * 100
+        with self.gw.connect() as c:
+            started = time.monotonic()
+            closed = False
+            for byte in head:
+                try:
+                    c.send(bytes([byte]))
+                except OSError:
+                    closed = True
+                    break
+                if c.closed_within(1.0):
+                    closed = True
+                    break
+            elapsed = time.monotonic() - started
+            self.assertTrue(closed, "a client sending one header byte per second was never cut off")
+            self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
+            if c.buf:
+                self.assertTrue(bytes(c.buf).startswith(b"HTTP/1.1 408"), bytes(c.buf)[:100])
+        self.assertNotIn("slowloris", self.nginx.log_text())
+
+    def test_head_cut_by_header_timeout_is_closed_and_never_forwarded(self):
+        # Like nginx's client_header_timeout: the connection is closed (the deadline closes the socket, so no
+        # 408 page can be written); the half head never reaches the upstream.
+        with self.gw.connect() as c:
+            c.send(b"GET /half HTTP/1.1\r\nHost: ehr.test\r\nX-Half: ")
+            self.assertTrue(c.closed_within(HEADER_TIMEOUT + 2))
+            self.assertEqual(bytes(c.buf), b"", "nothing but the close is expected")
+
+    def test_silent_connection_is_cut_at_header_timeout(self):
+        with self.gw.connect() as c:
+            started = time.monotonic()
+            self.assertTrue(c.closed_within(HEADER_TIMEOUT + 2), "a TLS connection that sends nothing stays open")
+            self.assertGreaterEqual(time.monotonic() - started, HEADER_TIMEOUT - 0.5, "cut before header_timeout")
+
+    def test_tcp_connection_without_tls_handshake_is_cut(self):
+        with socket.create_connection(("127.0.0.1", self.gw.port), 10) as s:
+            started = time.monotonic()
+            s.settimeout(HEADER_TIMEOUT + 2)
+            try:
+                self.assertEqual(s.recv(100), b"")
+            except ConnectionResetError:
+                pass
+            except socket.timeout:
+                self.fail("a TCP connection without a TLS handshake stays open")
+            self.assertLessEqual(time.monotonic() - started, HEADER_TIMEOUT + 2)
+
+    def test_idle_keep_alive_connection_is_closed_after_idle_timeout(self):
+        with self.gw.connect() as c:
+            c.send(request_bytes("GET", "/idle"))
+            r = c.read_response()
+            self.assertEqual(r.status, 200)
+            self.assertNotEqual(r.header("Connection", "").lower(), "close")
+            started = time.monotonic()
+            self.assertTrue(c.closed_within(IDLE_TIMEOUT + 2), "the idle connection was never closed")
+            elapsed = time.monotonic() - started
+            self.assertGreaterEqual(elapsed, IDLE_TIMEOUT - 0.5, "closed before idle_timeout")
+            self.assertEqual(bytes(c.buf), b"", "nothing is sent on an idle close")
+
+    def assert_plain_error_page(self, r, status, japanese, english):
+        self.assertEqual(r.status, status, r)
+        self.assertTrue(r.header("Content-Type", "").startswith("text/html"), r.fields)
+        self.assertIn(japanese, r.text)
+        self.assertIn(english, r.text)
+        head, body = r.raw_head.decode("latin-1"), r.text
+        for address in ("127.0.0.1", str(self.down.port), str(self.black_hole.port), str(self.garbage.port)):
+            self.assertNotIn(address, head + body, f"the {status} page shows an internal address")
+        for word in ("refused", "timed out", "timeout", "asio", "beast", "errno", "system:"):
+            self.assertNotIn(word, body.lower(), f"the {status} page shows internal details")
+
+    def test_upstream_down_gets_502(self):
+        r = self.gw.request("GET", "/down/chart")
+        self.assert_plain_error_page(r, 502, "接続先のシステムが応答しません", "is not answering")
+
+    def test_upstream_answering_garbage_gets_502(self):
+        r = self.gw.request("GET", "/garbage/chart")
+        self.assert_plain_error_page(r, 502, "接続先のシステムが応答しません", "is not answering")
+
+    def test_upstream_too_slow_gets_504(self):
+        started = time.monotonic()
+        r = self.gw.request("GET", "/slow/chart", timeout=RESPONSE_TIMEOUT + 10)
+        elapsed = time.monotonic() - started
+        self.assert_plain_error_page(r, 504, "応答に時間がかかりすぎています", "took too long to answer")
+        self.assertGreaterEqual(elapsed, RESPONSE_TIMEOUT - 0.2)
+        self.assertLessEqual(elapsed, RESPONSE_TIMEOUT + 2, "response_timeout not kept")
+
+    def test_gateway_keeps_serving_after_upstream_failures(self):
+        self.assertEqual(self.gw.request("GET", "/down/x").status, 502)
+        self.assertEqual(self.gw.request("GET", "/fine").text, "uri=/fine\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include "authd/client.hpp"
 
 namespace sekisho::gateway {
 namespace http = boost::beast::http;
@@ -18,22 +17,15 @@ text_response page(unsigned version, bool keep_alive, std::string content_type, 
   return r;
 }
 
-// authd answers ping: the gateway can reach the authority that every login needs.
-// A blocking call with a short deadline; health is asked rarely (load balancers, monitoring).
-bool authd_answers(const config& settings) {
-  auto c = authd::client::connect(settings.authd.socket, std::chrono::milliseconds(1000));
-  if (!c) return false;
-  auto reply = c->call({{"op", "ping"}});
-  return reply && reply->value("ok", false);
-}
-
 }  // namespace
 
-text_response serve_portal(const config& settings, const request_target& target, http::verb method, unsigned version,
-                           bool keep_alive) {
+bool needs_authd_ping(const request_target& target) { return target.path == "/.sekisho/health"; }
+
+text_response serve_portal(const request_target& target, http::verb method, unsigned version, bool keep_alive,
+                           bool authd_up) {
   const bool reading = method == http::verb::get || method == http::verb::head;
   if (target.path == "/.sekisho/health" && reading) {
-    if (!authd_answers(settings)) {
+    if (!authd_up) {
       auto r = error_page(503, version, keep_alive);
       r.set(http::field::content_type, "text/plain; charset=utf-8");
       r.body() = "authd unreachable\n";

@@ -99,7 +99,14 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     case admission_kind::deny: co_return co_await send(client, error_page(403, version, keep), timeout, log);
     case admission_kind::not_found: co_return co_await send(client, error_page(404, version, keep), timeout, log);
     case admission_kind::portal: {
-      auto r = serve_portal(pool->state().settings, a.target, req.method(), version, keep);
+      bool authd_up = false;
+      if (needs_authd_ping(a.target)) {
+        nlohmann::json ping;  // built outside co_await: GCC 12 miscompiles braced lists there
+        ping["op"] = "ping";
+        auto reply = co_await w.authd().call(ping);
+        authd_up = reply && reply->value("ok", false);
+      }
+      auto r = serve_portal(a.target, req.method(), version, keep, authd_up);
       co_return co_await send(client, std::move(r), timeout, log);
     }
     case admission_kind::login: {

@@ -29,6 +29,7 @@ class worker {
   // The pool (and through it the state) a new request uses; requests keep theirs until they finish.
   std::shared_ptr<upstream_pool> pool() const { return pool_; }
   session_cache& sessions() { return sessions_; }
+  authd_channel& authd() { return authd_; }
 
   // Thread-safe: each posts to the worker's own thread.
   void adopt(tcp::socket socket);

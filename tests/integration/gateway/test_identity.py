@@ -120,6 +120,10 @@ class Identity(unittest.TestCase):
         self.assertEqual(len(self.recorder.requests), before + 1)
         return self.recorder.requests[-1][0]
 
+    def test_health_answers_ok_without_a_login_while_authd_answers(self):
+        r = self.gw.request("GET", "/.sekisho/health", host=self.host())
+        self.assertEqual((r.status, r.body), (200, b"ok\n"), r)
+
     def test_two_factor_route_gets_the_user_in_remote_user(self):
         head = self.forwarded_head("/chart/P000123", [self.cookie()])
         self.assertEqual(identity_fields(head), [("Remote-User", "nurse")], head.decode("latin-1"))

@@ -120,10 +120,14 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   res.keep_alive(client_keep_alive && client_framed);
 
   http::response_serializer<http::buffer_body> response_out{res};
-  beast::get_lowest_layer(client).expires_after(r.client_timeout);
-  co_await http::async_write_header(client, response_out, with_error(ec));
-  if (ec) co_return stopped(stage::client_gone);
   x.outcome.client_reusable = res.keep_alive();
+  // A response with a body goes out with its first piece of body, head and body in one TLS record and
+  // one write when the body is small; the head goes alone only when nothing follows it at once.
+  if (websocket || response->is_done()) {
+    beast::get_lowest_layer(client).expires_after(r.client_timeout);
+    co_await http::async_write_header(client, response_out, with_error(ec));
+    if (ec) co_return stopped(stage::client_gone);
+  }
 
   if (websocket) {
     co_await tunnel(client, client_buffer, up, conn.buffer, std::chrono::seconds(r.client_timeout));
@@ -135,6 +139,8 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
                                        {u.response_timeout, r.client_timeout});
     x.outcome.bytes_out = relayed.bytes;
     if (relayed.failed != relay_failure::none) {
+      if (!response_out.is_header_done())  // nothing reached the client: it can still get a 502/504
+        co_return stopped(relayed.failed == relay_failure::source ? upstream_failure(relayed.ec) : stage::client_gone);
       x.outcome.client_reusable = false;  // the response is cut short: the client must see the close
       co_return x;
     }

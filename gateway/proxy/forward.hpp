@@ -12,13 +12,14 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/net/tls_stream.hpp"
 #include "gateway/http/forward_headers.hpp"
 #include "gateway/proxy/relay.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 
 namespace sekisho::gateway {
 
-using client_stream = beast::ssl_stream<beast::tcp_stream>;
+using client_stream = tls_stream;
 using request_parser = http::request_parser<http::buffer_body>;
 
 struct forward_request {

@@ -50,13 +50,17 @@ awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http:
       body.data = chunk.data();
       body.size = chunk.size();
       beast::get_lowest_layer(in).expires_after(deadlines.read);
-      co_await http::async_read(in, in_buffer, parser, with_error(ec));
+      // Some, not all: a streamed body (an event stream, a slow report) goes on as each piece arrives
+      // instead of waiting for a full buffer.
+      co_await http::async_read_some(in, in_buffer, parser, with_error(ec));
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return relay_outcome{relay_failure::source, ec, bytes};
       body.size = chunk.size() - body.size;
       bytes += body.size;
-      body.data = chunk.data();
       body.more = !parser.is_done();
+      // Nothing read (a chunk header alone, or the close that ends the body): no data, or a chunked
+      // serializer writes an empty chunk, which reads as the end of the body, before its own.
+      body.data = body.size == 0 ? nullptr : chunk.data();
     } else {
       body.data = nullptr;
       body.size = 0;

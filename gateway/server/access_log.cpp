@@ -1,43 +1,19 @@
 #include "gateway/server/access_log.hpp"
 
-#include <ctime>
 #include <iostream>
-
-#include <nlohmann/json.hpp>
 
 namespace sekisho::gateway {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::size_t max_queued_lines = 100000;
-
-std::string iso8601(std::chrono::system_clock::time_point t) {
-  const auto secs = std::chrono::system_clock::to_time_t(t);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
-
-double round_ms(double ms) { return static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0; }
+// Lines reach the file at most this late; a request never waits for them.
+constexpr auto flush_interval = std::chrono::milliseconds(200);
+// The writer is woken early when this much is buffered ...
+constexpr std::size_t flush_bytes = 256 * 1024;
+// ... and lines are dropped (and counted) beyond this, when the disk cannot keep up.
+constexpr std::size_t max_buffered_bytes = 64 * 1024 * 1024;
 
 }  // namespace
-
-std::string to_json_line(const access_record& r, bool with_query) {
-  nlohmann::json j = {
-      {"time", iso8601(r.time)}, {"user", r.user},     {"session", r.session},     {"client", r.client},
-      {"host", r.host},          {"method", r.method}, {"path", r.path},           {"status", r.status},
-      {"bytes_in", r.bytes_in},  {"bytes_out", r.bytes_out}, {"upstream", r.upstream},
-      {"upstream_ms", round_ms(r.upstream_ms)},       {"total_ms", round_ms(r.total_ms)},
-  };
-  if (with_query) j["query"] = r.query;
-  // Paths are percent-encoded ASCII by now; `replace` guards against anything else.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
 
 result<std::unique_ptr<access_log>> access_log::open(const gateway_config& g) {
   if (g.access_log.empty()) return std::unique_ptr<access_log>{};
@@ -67,32 +43,32 @@ access_log::~access_log() {
 }
 
 void access_log::write(const access_record& r) {
-  auto line = to_json_line(r, with_query_);
+  bool full = false;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= max_queued_lines) {
+    if (buffer_.size() >= max_buffered_bytes) {
       ++dropped_;
       return;
     }
-    queue_.push_back(std::move(line));
+    const auto before = buffer_.size();
+    append_json_line(buffer_, r, with_query_);
+    full = before < flush_bytes && buffer_.size() >= flush_bytes;
   }
-  wake_.notify_one();
+  if (full) wake_.notify_one();  // once per full buffer, never per request
 }
 
 void access_log::run() {
   std::unique_lock lock(mutex_);
+  std::string batch;
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    std::string batch;
-    while (!queue_.empty()) {
-      batch += queue_.front();
-      queue_.pop_front();
-    }
+    wake_.wait_for(lock, flush_interval, [&] { return stopping_ || buffer_.size() >= flush_bytes; });
+    batch.clear();
+    batch.swap(buffer_);  // the I/O threads go on filling the emptied buffer meanwhile
     const bool last = stopping_;
     lock.unlock();
     if (!batch.empty()) append(batch);
     lock.lock();
-    if (last && queue_.empty()) return;
+    if (last && buffer_.empty()) return;
   }
 }
 

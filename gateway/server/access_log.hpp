@@ -1,12 +1,11 @@
-// Who opened what: one JSON line per request (the guideline's access record, システム運用編 17章). Lines
-// are queued and written by a background thread, so a slow disk never stalls an I/O thread; a full queue
-// drops lines and counts them rather than grow without bound.
+// Who opened what: one JSON line per request (the guideline's access record, システム運用編 17章).
+// I/O threads append lines to a buffer; a background thread writes the buffer out every flush interval
+// (or sooner when it fills), so neither a slow disk nor a wake-up per request ever stalls an I/O thread.
+// A buffer that the disk cannot keep up with drops lines and counts them rather than grow without bound.
 #pragma once
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,33 +15,15 @@
 
 #include "core/config/gateway_config.hpp"
 #include "core/util/result.hpp"
+#include "gateway/http/access_record.hpp"
 
 namespace sekisho::gateway {
-
-struct access_record {
-  std::chrono::system_clock::time_point time;
-  std::string user;          // empty for anonymous (bypass) requests
-  std::string session;       // a short hash of the session id, never the id itself
-  std::string client;
-  std::string host;
-  std::string method;
-  std::string path;
-  std::string query;
-  unsigned status = 0;
-  std::uint64_t bytes_in = 0;
-  std::uint64_t bytes_out = 0;
-  std::string upstream;
-  double upstream_ms = 0;
-  double total_ms = 0;
-};
-
-std::string to_json_line(const access_record& r, bool with_query);
 
 class access_log {
  public:
   // Off when gateway.access_log is empty; "journal" writes to standard output (journald under systemd).
   static result<std::unique_ptr<access_log>> open(const gateway_config& g);
-  ~access_log();
+  ~access_log();  // writes out what is buffered
 
   void write(const access_record& r);
   std::uint64_t dropped() const { return dropped_.load(); }
@@ -62,7 +43,7 @@ class access_log {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::string> queue_;
+  std::string buffer_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> dropped_{0};
   std::thread writer_;

@@ -135,7 +135,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
   fr.headers.websocket_upgrade = is_websocket_upgrade(req);
   log.upstream = u.name;
-  auto chunk = std::make_unique<relay_buffer>();
+  auto chunk = w.buffers().take();
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);
   log.status = outcome.status;
   log.bytes_in = outcome.bytes_in;
@@ -144,11 +144,17 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   co_return outcome.client_reusable;
 }
 
+// close_notify, then a lingering close as nginx does: what the client is still sending (the rest of a
+// refused upload, say) is read and dropped for a moment, because closing with unread data makes the kernel
+// answer with a reset that can destroy the response still on its way to the client.
 awaitable<void> close_gracefully(client_stream& client) {
   error_code ec;
-  beast::get_lowest_layer(client).expires_after(std::chrono::seconds(2));
+  client.expires_after(std::chrono::seconds(2));
   co_await client.async_shutdown(with_error(ec));
-  beast::get_lowest_layer(client).close();
+  client.socket().shutdown(tcp::socket::shutdown_send, ec);
+  char sink[4096];
+  while (!ec) co_await client.async_read_some(asio::buffer(sink), with_error(ec));
+  client.close();
 }
 
 }  // namespace
@@ -162,9 +168,9 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
   const auto peer = peer_address(socket);
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  client_stream client(beast::tcp_stream(std::move(socket)), state.tls->initial());
+  client_stream client(std::move(socket), state.tls->initial());
   beast::get_lowest_layer(client).expires_after(g.header_timeout);
-  co_await client.async_handshake(asio::ssl::stream_base::server, with_error(ec));
+  co_await client.async_handshake(with_error(ec));
   if (ec) co_return;
 
   beast::flat_buffer buffer;
@@ -194,7 +200,7 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
     log.total_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     if (w.shared().log) w.shared().log->write(log);
     if (!again || w.draining()) break;
-    if (buffer.size() == 0 && buffer.capacity() > 16 * 1024) buffer.shrink_to_fit();  // idle: keep RSS small
+    if (buffer.size() == 0) buffer.shrink_to_fit();  // idle connections hold no buffer: 1,000 of them fit in little RSS
   }
   co_await close_gracefully(client);
 }

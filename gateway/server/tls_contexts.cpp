@@ -19,6 +19,9 @@ void harden_tls(ssl::context& ctx) {
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_cipher_list(native, tls12_ciphers);
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+  // An idle connection gives its record buffers (about 34 KiB) back, as nginx does: with a thousand idle
+  // keep-alive connections that is most of the memory.
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/proxy/relay_buffers.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/gateway_state.hpp"
@@ -30,6 +31,7 @@ class worker {
   std::shared_ptr<upstream_pool> pool() const { return pool_; }
   session_cache& sessions() { return sessions_; }
   authd_channel& authd() { return authd_; }
+  relay_buffers& buffers() { return buffers_; }
 
   // Thread-safe: each posts to the worker's own thread.
   void adopt(tcp::socket socket);
@@ -42,6 +44,7 @@ class worker {
   void busy(tcp::socket* s) { idle_.erase(s); }
 
  private:
+  relay_buffers buffers_;  // before io_: outlives the coroutines that io_ destroys
   asio::io_context io_;
   shared_services& shared_;
   std::shared_ptr<upstream_pool> pool_;

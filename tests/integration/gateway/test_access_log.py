@@ -1,6 +1,7 @@
 """The access log is the guideline's record of who opened what: one JSON line per request with time, user,
 client, host, method, path, query (configurable), status and bytes in and out."""
 
+import json
 import os
 import re
 import sys
@@ -99,6 +100,30 @@ class AccessLog(unittest.TestCase):
         with open(os.path.join(gw.state_dir, "access.log"), encoding="utf-8") as f:
             text = f.read()
         self.assertEqual(len(re.findall(r"^.*/patients/P000001.*$", text, re.M)), 2)
+
+    def test_rotation_keeps_every_line_and_the_configured_generations(self):
+        max_bytes = 1024 * 1024
+        gw = self.gateway("rotate", access_log_max_bytes=max_bytes, access_log_keep=2)
+        query = "q=" + "x" * 6000  # about 6 KB per line: 4.5 MiB of log in 800 requests
+        with gw.connect() as c:
+            for i in range(800):
+                c.send(request_bytes("GET", f"/chart/{i}?{query}"))
+                self.assertEqual(c.read_response().status, 200)
+        log = os.path.join(gw.state_dir, "access.log")
+        wait_until(lambda: os.path.exists(log + ".2"), 5, what="two rotations")
+        gw.stop()  # writes out what is buffered
+        self.assertFalse(os.path.exists(log + ".3"), "more generations kept than access_log_keep")
+        numbers = []
+        for path in (log + ".2", log + ".1", log):
+            with open(path, encoding="utf-8") as f:
+                numbers += [int(json.loads(line)["path"].split("/")[-1]) for line in f]
+            self.assertEqual(oct(os.stat(path).st_mode & 0o777), "0o640", path)
+        for path in (log + ".2", log + ".1"):  # rotated once past the limit, within one write-out of it
+            self.assertGreaterEqual(os.path.getsize(path), max_bytes)
+            self.assertLess(os.path.getsize(path), max_bytes + 512 * 1024)
+        # The newest lines, in order, none lost or repeated across the files kept.
+        self.assertEqual(numbers, list(range(800 - len(numbers), 800)))
+        self.assertGreater(len(numbers), 2 * max_bytes // 6100)
 
 
 if __name__ == "__main__":

@@ -33,10 +33,13 @@ class Nginx:
     /redirect-away      302 to http://other.example/x, Set-Cookie with Domain=other.example
     /redirect-other-port  302 to http://127.0.0.1:1/x (the internal host, another port)
     extra_locations are added to the server block, with @PORT@ replaced by nginx's port.
+    tls=(cert, key) also serves the same locations over HTTPS on tls_port.
     """
 
-    def __init__(self, env, name="nginx", extra_locations=""):
+    def __init__(self, env, name="nginx", extra_locations="", tls=None):
         self.env = env
+        self.tls = tls
+        self.tls_port = None
         self.dir = env.subdir(name)
         self.www = os.path.join(self.dir, "www")
         self.files = os.path.join(self.www, "files")
@@ -50,6 +53,7 @@ class Nginx:
         self.binary = find_tool("nginx")
         for attempt in range(3):  # another test may take the free port before nginx binds it
             self.port = free_port()
+            self.tls_port = free_port() if tls else None
             with open(self.conf, "w") as f:
                 f.write(self._config(extra_locations))
             test = subprocess.run([self.binary, "-t", "-p", self.dir + "/", "-c", self.conf], capture_output=True,
@@ -71,6 +75,10 @@ class Nginx:
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tls_url(self):
+        return f"https://127.0.0.1:{self.tls_port}"
 
     def error_log(self):
         try:
@@ -107,6 +115,7 @@ http {{
   keepalive_requests 100000;
   server {{
     listen 127.0.0.1:{self.port};
+    {self._tls_lines()}
     server_name _;
     root {self.www};
     location / {{ return 200 "uri=$request_uri\\n"; }}
@@ -146,6 +155,12 @@ http {{
 }}
 """
 
+    def _tls_lines(self):
+        if not self.tls:
+            return ""
+        return (f"listen 127.0.0.1:{self.tls_port} ssl; ssl_certificate {self.tls[0]}; "
+                f"ssl_certificate_key {self.tls[1]};")
+
     def log_entries(self):
         """The access log as a list of dicts, one per request nginx saw."""
         try:
@@ -177,7 +192,8 @@ class _Server:
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
-        self.connections = 0
+        self.connections = 0  # accepted so far
+        self.open_now = 0     # accepted and not yet closed
         self._open = []
         self._stopped = False
         threading.Thread(target=self._accept_loop, daemon=True).start()
@@ -198,6 +214,7 @@ class _Server:
             threading.Thread(target=self._serve_safely, args=(conn,), daemon=True).start()
 
     def _serve_safely(self, conn):
+        self._count(1)
         try:
             conn.settimeout(30)
             self.serve(conn)
@@ -205,6 +222,13 @@ class _Server:
             pass
         finally:
             conn.close()
+            self._count(-1)
+
+    _lock = threading.Lock()
+
+    def _count(self, delta):
+        with self._lock:
+            self.open_now += delta
 
     def _stop(self):
         self._stopped = True

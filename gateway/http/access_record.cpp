@@ -1,0 +1,108 @@
+#include "gateway/http/access_record.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <string_view>
+
+namespace sekisho::gateway {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (overlongs, surrogates and > U+10FFFF refused), or 0.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned c = b(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) > 0x8F) return 0;  // beyond U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7F) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out += esc;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (const auto n = utf8_length(s, i); n > 0) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void append_field(std::string& out, const char* name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  append_string(out, value);
+}
+
+void append_number(std::string& out, const char* name, std::uint64_t value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+// Milliseconds with microsecond resolution: enough to see an upstream's time, short in the log.
+void append_ms(std::string& out, const char* name, double ms) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, ",\"%s\":%.3f", name, ms < 0 ? 0.0 : ms);
+  out += buf;
+}
+
+void append_time(std::string& out, std::chrono::system_clock::time_point t) {
+  const auto secs = std::chrono::system_clock::to_time_t(t);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  out += buf;
+}
+
+}  // namespace
+
+void append_json_line(std::string& out, const access_record& r, bool with_query) {
+  append_time(out, r.time);
+  append_field(out, "user", r.user);
+  append_field(out, "session", r.session);
+  append_field(out, "client", r.client);
+  append_field(out, "host", r.host);
+  append_field(out, "method", r.method);
+  append_field(out, "path", r.path);
+  if (with_query) append_field(out, "query", r.query);
+  append_number(out, "status", r.status);
+  append_number(out, "bytes_in", r.bytes_in);
+  append_number(out, "bytes_out", r.bytes_out);
+  append_field(out, "upstream", r.upstream);
+  append_ms(out, "upstream_ms", r.upstream_ms);
+  append_ms(out, "total_ms", r.total_ms);
+  out += "}\n";
+}
+
+}  // namespace sekisho::gateway

@@ -1,0 +1,79 @@
+#include "gateway/net/tls_stream.hpp"
+
+#include <cerrno>
+
+#include <boost/asio/ssl/error.hpp>
+#include <openssl/err.h>
+
+namespace sekisho::gateway {
+
+tls_stream::tls_stream(tcp::socket socket, asio::ssl::context& context)
+    : io_(std::make_shared<io_state>(std::move(socket))) {
+  io_->ssl = SSL_new(context.native_handle());
+  error_code ec;
+  io_->socket.non_blocking(true, ec);
+  if (!io_->ssl || ec || SSL_set_fd(io_->ssl, static_cast<int>(io_->socket.native_handle())) != 1) {
+    io_->socket.close(ec);  // every operation then fails at once
+    return;
+  }
+  SSL_set_accept_state(io_->ssl);
+  // Read whatever the socket has (a whole request, usually) in one read() rather than a record header
+  // and then its body in two.
+  SSL_set_read_ahead(io_->ssl, 1);
+}
+
+tls_stream::~tls_stream() { close(); }
+
+tls_stream::io_state::~io_state() {
+  if (ssl) SSL_free(ssl);  // the socket BIO does not own the descriptor; `socket` closes it
+}
+
+void tls_stream::close() {
+  error_code ec;
+  io_->socket.close(ec);
+  for (auto& t : io_->timers) t.cancel();
+}
+
+tls_stream::step_result tls_stream::outcome(int ret, std::size_t bytes) {
+  if (ret > 0) return step_result::done(bytes);
+  switch (SSL_get_error(io_->ssl, ret)) {
+    case SSL_ERROR_WANT_READ: return step_result::wait_for(tcp::socket::wait_read);
+    case SSL_ERROR_WANT_WRITE: return step_result::wait_for(tcp::socket::wait_write);
+    case SSL_ERROR_ZERO_RETURN: return step_result::failed(asio::error::eof);  // the peer's close_notify
+    case SSL_ERROR_SYSCALL:
+      if (const auto e = ERR_get_error()) return step_result::failed(error_code(static_cast<int>(e), asio::error::get_ssl_category()));
+      if (errno != 0) return step_result::failed(error_code(errno, boost::system::system_category()));
+      return step_result::failed(asio::ssl::error::stream_truncated);
+    default: {
+      const auto e = ERR_get_error();
+      // OpenSSL 3 reports a close without close_notify as an error; it is a truncated stream, not an attack.
+      if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) return step_result::failed(asio::ssl::error::stream_truncated);
+      return step_result::failed(e ? error_code(static_cast<int>(e), asio::error::get_ssl_category())
+                                   : error_code(asio::error::fault));
+    }
+  }
+}
+
+// Runs while the operation waits for the socket: past the deadline the socket is closed, which ends the
+// wait, and after_wait() turns that into a timeout.
+void tls_stream::arm_timer(direction d) {
+  const auto i = static_cast<int>(d);
+  if (io_->deadline == clock::time_point::max()) return;
+  auto& timer = io_->timers[i];
+  timer.expires_at(io_->deadline);
+  timer.async_wait([io = io_, i, generation = io_->generation[i]](error_code ec) {
+    if (ec || io->generation[i] != generation) return;  // the wait ended first
+    io->timed_out = true;
+    io->socket.close(ec);
+  });
+}
+
+error_code tls_stream::after_wait(direction d, error_code ec) {
+  const auto i = static_cast<int>(d);
+  ++io_->generation[i];
+  io_->timers[i].cancel();
+  if (io_->timed_out) return beast::error::timeout;
+  return ec;
+}
+
+}  // namespace sekisho::gateway

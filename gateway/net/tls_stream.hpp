@@ -1,0 +1,180 @@
+// A TLS connection driven by OpenSSL directly on the socket, for the clients' side of the gateway.
+//
+// Why not asio::ssl::stream: it puts a BIO pair and two 17 KiB buffers of its own between OpenSSL and the
+// socket, about 68 KiB per connection whether busy or idle, and copies every byte through them twice.
+// Here OpenSSL reads and writes the non-blocking socket itself (SSL_set_fd) and, with
+// SSL_MODE_RELEASE_BUFFERS, holds no record buffer while a connection is idle; the stream only waits for
+// the socket when OpenSSL says it must (WANT_READ / WANT_WRITE).
+//
+// It is an AsyncReadStream and AsyncWriteStream for Beast, and it is its own lowest layer with
+// beast::tcp_stream's deadline calls: expires_after() covers every operation started after it, and on
+// expiry the socket is closed and the operation fails with beast::error::timeout.
+#pragma once
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <openssl/ssl.h>
+
+#include "gateway/net/asio.hpp"
+
+namespace sekisho::gateway {
+
+class tls_stream {
+ public:
+  using executor_type = tcp::socket::executor_type;
+  using clock = std::chrono::steady_clock;
+
+  // The socket must be connected; the context supplies certificates, SNI and ALPN callbacks.
+  tls_stream(tcp::socket socket, asio::ssl::context& context);
+  ~tls_stream();
+  tls_stream(const tls_stream&) = delete;
+  tls_stream& operator=(const tls_stream&) = delete;
+
+  executor_type get_executor() { return io_->socket.get_executor(); }
+  tcp::socket& socket() { return io_->socket; }
+  SSL* native_handle() { return io_->ssl; }
+
+  void expires_after(clock::duration d) { io_->deadline = clock::now() + d; }
+  void expires_at(clock::time_point t) { io_->deadline = t; }
+  void expires_never() { io_->deadline = clock::time_point::max(); }
+  void close();
+
+  // The server's side of the handshake.
+  template <class Token>
+  auto async_handshake(Token&& token) {
+    return start(direction::read, [](SSL* ssl, std::size_t&) { return SSL_do_handshake(ssl); }, std::forward<Token>(token));
+  }
+
+  // Sends close_notify; does not wait for the peer's (the connection is closed next anyway).
+  template <class Token>
+  auto async_shutdown(Token&& token) {
+    return start(direction::write, [](SSL* ssl, std::size_t&) { return SSL_shutdown(ssl) < 0 ? -1 : 1; },
+                 std::forward<Token>(token));
+  }
+
+  template <class MutableBufferSequence, class Token>
+  auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
+    const auto b = first_nonempty(asio::buffer_sequence_begin(buffers), asio::buffer_sequence_end(buffers));
+    return start(direction::read,
+                 [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); },
+                 std::forward<Token>(token));
+  }
+
+  // Small buffers (a response head and a short body come as many) are gathered into one TLS record,
+  // as beast::flat_stream does for asio's stream; a large first buffer is written as it is.
+  template <class ConstBufferSequence, class Token>
+  auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
+    const auto first = first_nonempty(asio::buffer_sequence_begin(buffers), asio::buffer_sequence_end(buffers));
+    const auto total = asio::buffer_size(buffers);
+    if (first.size() >= coalesce_limit || first.size() == total) {
+      return start(direction::write,
+                   [first](SSL* ssl, std::size_t& n) {
+                     return first.size() == 0 ? 1 : SSL_write_ex(ssl, first.data(), first.size(), &n);
+                   },
+                   std::forward<Token>(token));
+    }
+    auto gathered = std::make_shared<std::vector<char>>(std::min(total, coalesce_limit));
+    asio::buffer_copy(asio::buffer(*gathered), buffers);
+    return start(direction::write,
+                 [gathered](SSL* ssl, std::size_t& n) { return SSL_write_ex(ssl, gathered->data(), gathered->size(), &n); },
+                 std::forward<Token>(token));
+  }
+
+ private:
+  static constexpr std::size_t coalesce_limit = 16 * 1024;  // one TLS record
+  enum class direction { read = 0, write = 1 };
+
+  // Shared with pending timer handlers, so a timer that fires as the stream goes away touches nothing freed.
+  struct io_state {
+    explicit io_state(tcp::socket s) : socket(std::move(s)), timers{asio::steady_timer(socket.get_executor()),
+                                                                     asio::steady_timer(socket.get_executor())} {}
+    ~io_state();
+    tcp::socket socket;
+    SSL* ssl = nullptr;
+    clock::time_point deadline = clock::time_point::max();
+    asio::steady_timer timers[2];  // one per direction: a read and a write may wait at once
+    unsigned generation[2] = {0, 0};
+    bool timed_out = false;
+  };
+
+  // What one call into OpenSSL asks for next.
+  struct step_result {
+    error_code ec;
+    std::size_t bytes = 0;
+    std::optional<tcp::socket::wait_type> wait;  // set: wait for the socket, then call again
+
+    static step_result done(std::size_t n) { return {{}, n, std::nullopt}; }
+    static step_result failed(error_code e) { return {e, 0, std::nullopt}; }
+    static step_result wait_for(tcp::socket::wait_type w) { return {{}, 0, w}; }
+  };
+
+  template <class Iterator>
+  static auto first_nonempty(Iterator it, Iterator end) -> decltype(asio::buffer(*it)) {
+    for (; it != end; ++it)
+      if (asio::buffer_size(*it) > 0) return asio::buffer(*it);
+    return {};
+  }
+
+  template <class Action>
+  step_result call(Action& action) {
+    // A closed socket's descriptor number may already belong to another connection: never hand it to OpenSSL.
+    if (!io_->socket.is_open())
+      return step_result::failed(io_->timed_out ? error_code(beast::error::timeout) : asio::error::bad_descriptor);
+    ERR_clear_error();
+    errno = 0;
+    std::size_t n = 0;
+    const int ret = action(io_->ssl, n);
+    return outcome(ret, n);
+  }
+  step_result outcome(int ret, std::size_t bytes);
+  void arm_timer(direction d);
+  error_code after_wait(direction d, error_code ec);
+
+  // One operation: call OpenSSL, wait for the socket when it must, call again. A result that is ready at
+  // once is posted, so the handler never runs inside the initiating call.
+  template <class Action>
+  struct operation {
+    tls_stream* stream;
+    Action action;
+    direction dir;
+    bool started = false;
+    std::optional<step_result> ready;
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+      if (ready) return self.complete(ready->ec, ready->bytes);
+      if (started) {
+        ec = stream->after_wait(dir, ec);
+        if (ec) return self.complete(ec, 0);
+      }
+      auto r = stream->call(action);
+      if (r.wait) {
+        started = true;
+        stream->arm_timer(dir);
+        stream->io_->socket.async_wait(*r.wait, std::move(self));
+        return;
+      }
+      if (started) return self.complete(r.ec, r.bytes);
+      ready = r;
+      asio::post(stream->get_executor(), std::move(self));
+    }
+  };
+
+  template <class Action, class Token>
+  auto start(direction d, Action action, Token&& token) {
+    return asio::async_compose<Token, void(error_code, std::size_t)>(operation<Action>{this, std::move(action), d, false, std::nullopt},
+                                                                    token, io_->socket);
+  }
+
+  std::shared_ptr<io_state> io_;
+};
+
+}  // namespace sekisho::gateway

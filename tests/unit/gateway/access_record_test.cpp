@@ -1,0 +1,80 @@
+#include "gateway/http/access_record.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace sekisho::gateway;
+
+namespace {
+
+access_record sample() {
+  access_record r;
+  r.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764460800123));  // 2025-11-30
+  r.user = "yamada";
+  r.session = "0123456789abcdef";
+  r.client = "192.0.2.7";
+  r.host = "ehr.example.jp";
+  r.method = "GET";
+  r.path = "/patients/P000123/chart";
+  r.query = "tab=labs";
+  r.status = 200;
+  r.bytes_in = 12;
+  r.bytes_out = 2048;
+  r.upstream = "ehr";
+  r.upstream_ms = 1.23456;
+  r.total_ms = 2.5;
+  return r;
+}
+
+nlohmann::json line_of(const access_record& r, bool with_query = true) {
+  std::string out;
+  append_json_line(out, r, with_query);
+  REQUIRE(!out.empty());
+  CHECK(out.back() == '\n');
+  CHECK(out.find('\n') == out.size() - 1);  // one line, whatever the fields hold
+  return nlohmann::json::parse(out);
+}
+
+}  // namespace
+
+TEST_CASE("an access record is one JSON line with every field") {
+  const auto j = line_of(sample());
+  CHECK(j["time"] == "2025-11-30T00:00:00.123Z");
+  CHECK(j["user"] == "yamada");
+  CHECK(j["session"] == "0123456789abcdef");
+  CHECK(j["client"] == "192.0.2.7");
+  CHECK(j["host"] == "ehr.example.jp");
+  CHECK(j["method"] == "GET");
+  CHECK(j["path"] == "/patients/P000123/chart");
+  CHECK(j["query"] == "tab=labs");
+  CHECK(j["status"] == 200);
+  CHECK(j["bytes_in"] == 12);
+  CHECK(j["bytes_out"] == 2048);
+  CHECK(j["upstream"] == "ehr");
+  CHECK(j["upstream_ms"].get<double>() == doctest::Approx(1.235));
+  CHECK(j["total_ms"].get<double>() == doctest::Approx(2.5));
+}
+
+TEST_CASE("the query is left out when configured so") {
+  const auto j = line_of(sample(), false);
+  CHECK_FALSE(j.contains("query"));
+}
+
+TEST_CASE("quotes, backslashes and control characters cannot break the line or forge fields") {
+  auto r = sample();
+  r.path = "/a\"b\\c\n{\"user\":\"admin\"}\r\t\x01\x7f";
+  r.method = "G\"ET";
+  const auto j = line_of(r);
+  CHECK(j["path"] == r.path);
+  CHECK(j["method"] == "G\"ET");
+  CHECK(j["user"] == "yamada");
+}
+
+TEST_CASE("UTF-8 is kept and invalid bytes become U+FFFD") {
+  auto r = sample();
+  r.user = "山田太郎";
+  r.path = std::string("/\xff\xfe/\xc3\x28/\xed\xa0\x80/\xf0\x9f\x8f\xa5");  // invalid, overlong-ish, surrogate, 🏥
+  const auto j = line_of(r);
+  CHECK(j["user"] == "山田太郎");
+  CHECK(j["path"] == "/\xEF\xBF\xBD\xEF\xBF\xBD/\xEF\xBF\xBD(/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD/\xf0\x9f\x8f\xa5");
+}

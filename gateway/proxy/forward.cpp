@@ -180,7 +180,7 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
       beast::get_lowest_layer(client).expires_after(r.client_timeout);
       static constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(client, asio::buffer(continue_line, sizeof continue_line - 1), with_error(ec));
-      if (ec) co_return forward_outcome{};
+      if (ec) co_return forward_outcome{client_closed_request};
     }
     auto& conn = *connected.connection;
     auto x = co_await std::visit(
@@ -198,7 +198,7 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
       case stage::bad_gateway: co_return co_await fail_with(client, 502, version, r.client_timeout);
       case stage::timeout: co_return co_await fail_with(client, 504, version, r.client_timeout);
       case stage::too_large: co_return co_await fail_with(client, 413, version, r.client_timeout);
-      case stage::client_gone: co_return forward_outcome{};
+      case stage::client_gone: co_return forward_outcome{client_closed_request};
     }
   }
 }

@@ -33,8 +33,11 @@ struct forward_request {
   bool client_keep_alive = true;  // likewise
 };
 
+// Logged when the client went away before its response started: nginx's code, which log tools know.
+inline constexpr unsigned client_closed_request = 499;
+
 struct forward_outcome {
-  unsigned status = 0;          // what the client was sent (0: nothing, connection dropped)
+  unsigned status = 0;          // what the client was sent, or client_closed_request
   bool client_reusable = false; // the client connection may serve another request
   std::uint64_t bytes_in = 0;   // request body bytes received from the client
   std::uint64_t bytes_out = 0;  // response body bytes sent to the client

@@ -7,6 +7,7 @@
 
 #include "gateway/portal/portal.hpp"
 #include "gateway/http/admission.hpp"
+#include "gateway/http/client_address.hpp"
 #include "gateway/proxy/forward.hpp"
 #include "gateway/http/request_head.hpp"
 #include "gateway/http/error_pages.hpp"
@@ -39,12 +40,6 @@ ip_address peer_address(const tcp::socket& s) {
   const auto ep = s.remote_endpoint(ec);
   auto a = parse_ip_address(ec ? std::string("::") : ep.address().to_string());
   return a ? *a : ip_address{};
-}
-
-bool trusted(const gateway_config& g, const ip_address& peer) {
-  for (const auto& n : g.trusted_proxies)
-    if (n.contains(peer)) return true;
-  return false;
 }
 
 // Sends one of the gateway's own responses and records its status for the access log.
@@ -81,6 +76,10 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (!host) co_return co_await send(client, error_page(400, version, false), timeout, log);
   log.host = *host;
 
+  // Behind a trusted proxy, the rules and the log see the client it speaks for.
+  const auto source = client_address(req, peer, g.trusted_proxies);
+  log.client = to_string(source);
+
   std::optional<session_identity> who;
   if (const auto id = session_cookie(req)) {
     who = co_await w.sessions().lookup(*id);
@@ -89,7 +88,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
       log.session = hex_encode(sha256(*id)).substr(0, 16);  // groups a session's lines, reveals nothing
     }
   }
-  const auto a = admit(g, *host, req.target(), req.method_string(), peer, who);
+  const auto a = admit(g, *host, req.target(), req.method_string(), source, who);
   log.path = a.target.path;
   log.query = a.target.query;
   // The body of a request that is not forwarded is never read: the connection cannot continue after it.
@@ -128,8 +127,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
   forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
-  fr.headers.client_address = to_string(peer);
-  fr.headers.peer_is_trusted_proxy = trusted(g, peer);
+  fr.headers.client_address = to_string(peer);  // X-Forwarded-For gets the hop the gateway heard from
+  fr.headers.peer_is_trusted_proxy = is_trusted_proxy(g.trusted_proxies, peer);
   fr.headers.public_host = std::string(req[http::field::host]);
   fr.headers.upstream = &u;
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;

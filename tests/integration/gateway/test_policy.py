@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Client, Env, Gateway, Nginx, main, request_bytes  # noqa: E402
+from harness import Client, Env, Gateway, Nginx, main, request_bytes, wait_until  # noqa: E402
 
 # (target, status on ehr.test, what nginx receives as $request_uri when forwarded)
 EHR_CASES = [
@@ -163,6 +163,38 @@ class Policy(unittest.TestCase):
                 r = self.plain(data)
                 self.assertEqual(r.status, 400, r)
                 self.assertIsNone(r.header("Location"))
+
+
+class SourceBehindProxy(unittest.TestCase):
+    """Source-network rules behind a trusted proxy (a load balancer) judge the client the proxy speaks for,
+    and never a client's own X-Forwarded-For."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.nginx = Nginx(cls.env)
+        upstreams = [{"name": "nginx", "url": cls.nginx.url}]
+        rules = [{"name": "ward terminals", "sources": ["198.51.100.0/24"], "action": "bypass"}]
+        cls.proxied = Gateway(cls.env, name="proxied", gateway={"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]},
+                              upstreams=upstreams, rules=rules)
+        cls.direct = Gateway(cls.env, name="direct", upstreams=upstreams, rules=rules)
+        for c in (cls.direct.stop, cls.proxied.stop, cls.nginx.stop):
+            cls.addClassCleanup(c)
+
+    def status(self, gw, chain):
+        return gw.request("GET", "/chart", headers=[("X-Forwarded-For", chain)] if chain else []).status
+
+    def test_the_client_behind_a_trusted_proxy_is_judged(self):
+        self.assertEqual(self.status(self.proxied, "198.51.100.7"), 200)
+        self.assertEqual(self.status(self.proxied, "203.0.113.9, 198.51.100.7, 10.1.2.3"), 200)  # through two proxies
+        self.assertEqual(self.status(self.proxied, "198.51.100.7, 203.0.113.5"), 403)  # the nearest hop is outside
+        self.assertEqual(self.status(self.proxied, None), 403)  # the proxy itself is not a ward terminal
+        wait_until(lambda: len(self.proxied.access_log_entries()) >= 4, 5, what="4 access log lines")
+        clients = [e["client"] for e in self.proxied.access_log_entries()]
+        self.assertEqual(clients, ["198.51.100.7", "198.51.100.7", "203.0.113.5", "127.0.0.1"])
+
+    def test_a_client_cannot_claim_an_address(self):
+        self.assertEqual(self.status(self.direct, "198.51.100.7"), 403)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,10 @@ int run_check_policy(const args& a, const fs::path& config_path) {
   auto from = parse_ip_address(a.get("--from", "127.0.0.1"));
   if (!from) return fail("--from: " + from.message());
   std::optional<gateway::session_identity> who;
-  if (a.options.count("--user")) who = gateway::session_identity{a.get("--user"), a.all("--group"), "", 2};
+  if (a.options.count("--user")) who = gateway::session_identity{a.get("--user"), a.all("--group"), "", 2, ""};
 
-  const auto d = gateway::admit(cfg->gateway, *host, target, a.get("--method", "GET"), *from, who);
+  const auto d = gateway::admit(cfg->gateway, *host, target, a.get("--method", "GET"), *from, who ? &*who : nullptr,
+                                reason_text::written);
   std::cout << "request: " << a.get("--method", "GET") << " " << *host << " " << d.target.path
             << (d.target.has_query ? "?" + d.target.query : "") << " from " << to_string(*from)
             << (who ? " as " + who->user + " (logged in with two factors)" : " (not logged in)") << "\n";

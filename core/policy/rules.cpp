@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 
 namespace sekisho {
 namespace {
@@ -37,36 +38,37 @@ std::string rule_label(const access_rule& rule, std::size_t index) {
   return "rule \"" + rule.name + "\" (#" + std::to_string(index + 1) + ")";
 }
 
-void describe(std::string& out, std::string_view what, std::string_view value) {
-  if (!out.empty()) out += ", ";
-  out.append(what).append(" ").append(value);
+// Adds "what value" to the explanation, when one is being written (out is null otherwise).
+void describe(std::string* out, std::string_view what, std::string_view value) {
+  if (out == nullptr) return;
+  if (!out->empty()) *out += ", ";
+  out->append(what).append(" ").append(value);
 }
 
-// Checks every condition but groups; on a match, says what matched ("host a, path /b").
-std::optional<std::string> match_request(const access_rule& rule, const request_facts& facts) {
-  std::string what;
+// Checks every condition but groups; on a match, describes what matched into *what ("host a, path /b").
+bool match_request(const access_rule& rule, const request_facts& facts, std::string* what) {
   if (!rule.hosts.empty()) {
     const auto* h = first_match(rule.hosts, [&](const std::string& p) { return host_matches(p, facts.host); });
-    if (h == nullptr) return std::nullopt;
+    if (h == nullptr) return false;
     describe(what, "host", *h);
   }
   if (!rule.path_prefixes.empty()) {
     const auto* p =
         first_match(rule.path_prefixes, [&](const std::string& x) { return path_has_prefix(facts.path, x); });
-    if (p == nullptr) return std::nullopt;
+    if (p == nullptr) return false;
     describe(what, "path", *p);
   }
   if (!rule.methods.empty()) {
     const auto* m = first_match(rule.methods, [&](const std::string& x) { return x == facts.method; });
-    if (m == nullptr) return std::nullopt;
+    if (m == nullptr) return false;
     describe(what, "method", *m);
   }
   if (!rule.sources.empty()) {
     const auto* s = first_match(rule.sources, [&](const ip_network& n) { return n.contains(facts.source); });
-    if (s == nullptr) return std::nullopt;
-    describe(what, "source", to_string(*s));
+    if (s == nullptr) return false;
+    if (what != nullptr) describe(what, "source", to_string(*s));
   }
-  return what;
+  return true;
 }
 
 std::string joined_groups(const std::vector<std::string>& groups) {
@@ -76,44 +78,52 @@ std::string joined_groups(const std::vector<std::string>& groups) {
 }
 
 // The first group rule skipped for want of a login: it decides once the user's groups are known.
-access_decision login_to_decide(const access_rule& rule, std::size_t index, std::string what) {
+access_decision login_to_decide(const access_rule& rule, std::size_t index, std::string* what) {
   access_decision d;
   // A login is the least it takes to learn the groups: a group rule never lets an anonymous request through.
   d.action = rule.action == access::bypass ? access::one_factor : rule.action;
   d.rule_index = static_cast<int>(index);
   d.login_to_decide = true;
-  describe(what, "group", joined_groups(rule.groups));
-  d.reason = rule_label(rule, index) + ": " + what + " needs a logged-in user → log in, then decide again (" +
-             std::string(to_string(d.action)) + ")";
+  if (what != nullptr) {
+    describe(what, "group", joined_groups(rule.groups));
+    d.reason = rule_label(rule, index) + ": " + *what + " needs a logged-in user → log in, then decide again (" +
+               std::string(to_string(d.action)) + ")";
+  }
   return d;
 }
 
 }  // namespace
 
-access_decision decide_access(const std::vector<access_rule>& rules, const request_facts& facts) {
+access_decision decide_access(const std::vector<access_rule>& rules, const request_facts& facts, reason_text reason) {
+  const bool explain = reason == reason_text::written;
   std::optional<access_decision> pending_login;
+  std::string what;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const auto& rule = rules[i];
-    auto what = match_request(rule, facts);
-    if (!what) continue;
+    what.clear();
+    if (!match_request(rule, facts, explain ? &what : nullptr)) continue;
     if (!rule.groups.empty()) {
-      if (!facts.groups) {
-        if (!pending_login && rule.action != access::deny) pending_login = login_to_decide(rule, i, *what);
+      if (facts.groups == nullptr) {
+        if (!pending_login && rule.action != access::deny)
+          pending_login = login_to_decide(rule, i, explain ? &what : nullptr);
         continue;
       }
       const auto* g = first_match(rule.groups, [&](const std::string& group) {
         return first_match(*facts.groups, [&](const std::string& mine) { return mine == group; }) != nullptr;
       });
       if (g == nullptr) continue;
-      describe(*what, "group", *g);
+      describe(explain ? &what : nullptr, "group", *g);
     }
     if (rule.action == access::deny && pending_login) return *pending_login;
-    if (what->empty()) *what = "any request";
-    return {rule.action, static_cast<int>(i), false,
-            rule_label(rule, i) + ": " + *what + " → " + std::string(to_string(rule.action))};
+    access_decision d{rule.action, static_cast<int>(i), false, {}};
+    if (explain) {
+      if (what.empty()) what = "any request";
+      d.reason = rule_label(rule, i) + ": " + what + " → " + std::string(to_string(rule.action));
+    }
+    return d;
   }
   if (pending_login) return *pending_login;
-  return {access::deny, -1, false, "no rule matched: denied by default"};
+  return {access::deny, -1, false, explain ? "no rule matched: denied by default" : ""};
 }
 
 result<access> parse_access(std::string_view text) {

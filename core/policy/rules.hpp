@@ -1,6 +1,5 @@
 // Access rules: first match wins, and a request no rule matches is denied.
 #pragma once
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +26,8 @@ struct request_facts {
   std::string_view path;    // normalised (normalize_target)
   std::string_view method;  // as sent; compared exactly (methods are case-sensitive)
   ip_address source;
-  // The user's groups once a session exists; nullopt before login.
-  std::optional<std::vector<std::string>> groups;
+  // The user's groups once a session exists; null before login.
+  const std::vector<std::string>* groups = nullptr;
 };
 
 struct access_decision {
@@ -38,10 +37,14 @@ struct access_decision {
   // the gateway asks for a login (action is that rule's action, but one_factor for a bypass rule, since
   // learning the groups takes a login) and decides again with the user's groups.
   bool login_to_decide = false;
-  std::string reason;   // one line in English, for check-policy and logs
+  std::string reason;   // one line in English, for check-policy and logs (when written)
 };
 
-access_decision decide_access(const std::vector<access_rule>& rules, const request_facts& facts);
+// The gateway decides on every request and needs no explanation; check-policy does.
+enum class reason_text { written, omitted };
+
+access_decision decide_access(const std::vector<access_rule>& rules, const request_facts& facts,
+                              reason_text reason = reason_text::written);
 
 result<access> parse_access(std::string_view text);  // "deny", "bypass", "one_factor", "two_factor"
 std::string_view to_string(access a);

@@ -51,7 +51,7 @@ result<std::string> host_from_header(std::string_view h) {
 }
 
 admission admit(const gateway_config& g, std::string_view host, std::string_view raw_target, std::string_view method,
-                const ip_address& source, const std::optional<session_identity>& who) {
+                const ip_address& source, const session_identity* who, reason_text reason) {
   admission a;
   // Upstreams that accept encoded slashes can only be known after routing, and routing needs the path:
   // normalise strictly first, and only if that refuses, try again for an upstream that opted in.
@@ -72,9 +72,8 @@ admission admit(const gateway_config& g, std::string_view host, std::string_view
     return a;
   }
 
-  request_facts facts{host, a.target.path, method, source, std::nullopt};
-  if (who) facts.groups = who->groups;
-  a.decision = decide_access(g.rules, facts);
+  const request_facts facts{host, a.target.path, method, source, who ? &who->groups : nullptr};
+  a.decision = decide_access(g.rules, facts, reason);
   if (a.decision.action == access::deny) {
     a.kind = admission_kind::deny;
     return a;

@@ -20,6 +20,7 @@ struct session_identity {
   std::vector<std::string> groups;
   std::string display_name;
   int factors = 0;  // 1: password only; 2: password and a second factor
+  std::string log_tag;  // a short hash of the session id: groups a session's access-log lines, reveals nothing
 };
 
 // portal: the reserved prefix /.sekisho/, served by the gateway itself on every host, before any rule.
@@ -40,7 +41,9 @@ struct admission {
 // "Host" header → lower-case host without port; refuses anything that is not a DNS name or IP literal.
 result<std::string> host_from_header(std::string_view host_header);
 
+// The gateway's requests omit the rule's explanation; check-policy asks for it.
 admission admit(const gateway_config& g, std::string_view host, std::string_view raw_target, std::string_view method,
-                const ip_address& source, const std::optional<session_identity>& who);
+                const ip_address& source, const session_identity* who,  // null: not logged in
+                reason_text reason = reason_text::omitted);
 
 }  // namespace sekisho::gateway

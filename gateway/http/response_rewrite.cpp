@@ -194,13 +194,16 @@ rewrite_origins make_rewrite_origins(const upstream_config& u, std::string_view 
 
 void rewrite_response_headers(http::fields& h, const upstream_config& u, std::string_view public_host,
                               std::string_view public_scheme) {
-  if (!u.rewrite_redirects && !u.rewrite_cookies) return;
+  const auto present = [&](const char* name) { return h.find(name) != h.end(); };
+  const bool redirects = u.rewrite_redirects && (present("Location") || present("Content-Location") || present("Refresh"));
+  const bool cookies = u.rewrite_cookies && present("Set-Cookie");
+  if (!redirects && !cookies) return;  // most responses: nothing to build, nothing to rewrite
   const auto o = make_rewrite_origins(u, public_host, public_scheme);
-  if (u.rewrite_redirects) {
+  if (redirects) {
     for (auto name : {"Location", "Content-Location"}) rewrite_values(h, name, o, rewrite_url);
     rewrite_values(h, "Refresh", o, rewrite_refresh);
   }
-  if (u.rewrite_cookies) rewrite_values(h, "Set-Cookie", o, rewrite_set_cookie);
+  if (cookies) rewrite_values(h, "Set-Cookie", o, rewrite_set_cookie);
 }
 
 }  // namespace sekisho::gateway

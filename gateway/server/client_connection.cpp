@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/write.hpp>
 
-#include "core/util/digest.hpp"
 #include "core/util/encoding.hpp"
 
 #include "gateway/portal/portal.hpp"
@@ -53,7 +52,7 @@ awaitable<bool> send(client_stream& client, text_response r, std::chrono::second
 
 // One request whose head is at the start of the buffer. Returns whether the connection may continue.
 awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buffer& buffer, std::size_t head_size,
-                              const ip_address& peer, access_record& log) {
+                              const ip_address& peer, const std::string& peer_text, access_record& log) {
   auto pool = w.pool();
   const auto& g = pool->state().settings.gateway;
   const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
@@ -78,17 +77,17 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
 
   // Behind a trusted proxy, the rules and the log see the client it speaks for.
   const auto source = client_address(req, peer, g.trusted_proxies);
-  log.client = to_string(source);
+  if (source != peer) log.client = to_string(source);
 
-  std::optional<session_identity> who;
+  std::shared_ptr<const session_identity> who;
   if (const auto id = session_cookie(req)) {
     who = co_await w.sessions().lookup(*id);
     if (who) {
       log.user = who->user;
-      log.session = hex_encode(sha256(*id)).substr(0, 16);  // groups a session's lines, reveals nothing
+      log.session = who->log_tag;
     }
   }
-  const auto a = admit(g, *host, req.target(), req.method_string(), source, who);
+  const auto a = admit(g, *host, req.target(), req.method_string(), source, who.get());
   log.path = a.target.path;
   log.query = a.target.query;
   // The body of a request that is not forwarded is never read: the connection cannot continue after it.
@@ -127,7 +126,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
   forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
-  fr.headers.client_address = to_string(peer);  // X-Forwarded-For gets the hop the gateway heard from
+  fr.headers.client_address = peer_text;  // X-Forwarded-For gets the hop the gateway heard from
   fr.headers.peer_is_trusted_proxy = is_trusted_proxy(g.trusted_proxies, peer);
   fr.headers.public_host = std::string(req[http::field::host]);
   fr.headers.upstream = &u;
@@ -165,6 +164,7 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
   const auto& g = state.settings.gateway;
   if (w.shared().connections > g.max_connections) co_return;  // over the cap: closed at once
   const auto peer = peer_address(socket);
+  const auto peer_text = to_string(peer);
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   client_stream client(std::move(socket), state.tls->initial());
@@ -184,7 +184,7 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
     if (head.status == head_status::closed) break;
     access_record log;
     log.time = std::chrono::system_clock::now();
-    log.client = to_string(peer);
+    log.client = peer_text;
     if (head.status != head_status::ok) {
       // Too large: answered 431. Too slow: the deadline already closed the socket (as nginx does); logged 408.
       if (head.status == head_status::too_large)
@@ -195,7 +195,7 @@ awaitable<void> serve_client(worker& w, tcp::socket socket) {
       break;
     }
     const auto started = clock::now();
-    const bool again = co_await serve_request(w, client, buffer, head.size, peer, log);
+    const bool again = co_await serve_request(w, client, buffer, head.size, peer, peer_text, log);
     log.total_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     if (w.shared().log) w.shared().log->write(log);
     if (!again || w.draining()) break;

@@ -1,5 +1,8 @@
 #include "gateway/session/session_cache.hpp"
 
+#include "core/util/digest.hpp"
+#include "core/util/encoding.hpp"
+
 namespace sekisho::gateway {
 namespace {
 
@@ -24,7 +27,7 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   return who;
 }
 
-awaitable<std::optional<session_identity>> session_cache::lookup(const std::string& session_id) {
+awaitable<std::shared_ptr<const session_identity>> session_cache::lookup(const std::string& session_id) {
   const auto now = std::chrono::steady_clock::now();
   if (const auto it = entries_.find(session_id); it != entries_.end() && now - it->second.fetched < ttl_)
     co_return it->second.who;
@@ -32,8 +35,12 @@ awaitable<std::optional<session_identity>> session_cache::lookup(const std::stri
   request["op"] = "session.check";
   request["session"] = session_id;
   auto reply = co_await authd_.call(request);
-  if (!reply) co_return std::nullopt;  // authd unreachable: no session, and nothing cached
-  auto who = identity_from_reply(*reply);
+  if (!reply) co_return nullptr;  // authd unreachable: no session, and nothing cached
+  std::shared_ptr<const session_identity> who;
+  if (auto found = identity_from_reply(*reply)) {
+    found->log_tag = hex_encode(sha256(session_id)).substr(0, 16);
+    who = std::make_shared<const session_identity>(std::move(*found));
+  }
   if (ttl_.count() > 0) {
     if (entries_.size() >= max_entries) prune(now);
     entries_[session_id] = entry{who, now};

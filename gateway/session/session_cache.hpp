@@ -3,6 +3,7 @@
 // worker, so no locks. Any failure to get an answer means "no session" (fail closed).
 #pragma once
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,12 +18,13 @@ class session_cache {
  public:
   session_cache(authd_channel& authd, std::chrono::seconds ttl) : authd_(authd), ttl_(ttl) {}
 
-  awaitable<std::optional<session_identity>> lookup(const std::string& session_id);
+  // Shared with the cache, not copied: a request reads it and lets go.
+  awaitable<std::shared_ptr<const session_identity>> lookup(const std::string& session_id);
   void forget(const std::string& session_id) { entries_.erase(session_id); }
 
  private:
   struct entry {
-    std::optional<session_identity> who;
+    std::shared_ptr<const session_identity> who;  // null: authd said no
     std::chrono::steady_clock::time_point fetched;
   };
   void prune(std::chrono::steady_clock::time_point now);

@@ -67,8 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!host) return 0;
 
   std::optional<session_identity> who;
-  if (session_cookie(req)) who = session_identity{"nurse1", {"nurses", "ward 3"}, "看護師\r\nX: y", 2};
-  const auto a = admit(g, *host, req.target(), req.method_string(), ip_address{}, who);
+  if (session_cookie(req)) who = session_identity{"nurse1", {"nurses", "ward 3"}, "看護師\r\nX: y", 2, ""};
+  const auto a = admit(g, *host, req.target(), req.method_string(), ip_address{}, who ? &*who : nullptr);
   if (a.kind != admission_kind::forward) return 0;
   check(normalize_target(forward_target(a.target)).ok());
   check(*normalize_target(forward_target(a.target)) == a.target);

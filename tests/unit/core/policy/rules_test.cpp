@@ -69,7 +69,8 @@ TEST_CASE("the first matching rule wins, and the reason names it") {
   pacs.action = access::two_factor;
   rules = {rule("rule 1", {"/x"}, access::bypass), rule("", {"/y"}, access::bypass), pacs};
   auto f = facts("/admin/users", "GET", "pacs.local");
-  f.groups = std::vector<std::string>{"admins"};
+  const std::vector<std::string> admins_only{"admins"};
+  f.groups = &admins_only;
   d = decide_access(rules, f);
   CHECK(d.rule_index == 2);
   CHECK(d.reason == "rule \"pacs-admins\" (#3): host pacs.local, path /admin, group admins → two_factor");
@@ -135,21 +136,24 @@ TEST_CASE("a group rule asks for a login before a later deny can shut the user o
   CHECK(d.reason.find("group admins") != std::string::npos);
 
   auto staff = facts("/admin/x");
-  staff.groups = std::vector<std::string>{"staff"};
+  const std::vector<std::string> staff_only{"staff"};
+  staff.groups = &staff_only;
   d = decide_access(rules, staff);
   CHECK_FALSE(d.login_to_decide);
   CHECK(d.action == access::deny);
   CHECK(d.rule_index == 1);
 
   auto admin = facts("/admin/x");
-  admin.groups = std::vector<std::string>{"staff", "admins"};
+  const std::vector<std::string> staff_and_admins{"staff", "admins"};
+  admin.groups = &staff_and_admins;
   d = decide_access(rules, admin);
   CHECK_FALSE(d.login_to_decide);
   CHECK(d.action == access::two_factor);
   CHECK(d.rule_index == 0);
 
   auto nobody = facts("/admin/x");
-  nobody.groups = std::vector<std::string>{};  // logged in, in no group
+  const std::vector<std::string> no_groups{};
+  nobody.groups = &no_groups;  // logged in, in no group
   CHECK(decide_access(rules, nobody).action == access::deny);
 
   // A later rule that lets the request through wins without a login; the group rule decides once logged in.
@@ -181,7 +185,8 @@ TEST_CASE("login_to_decide: default deny, deny group rules and bypass group rule
   CHECK(d.login_to_decide);
   CHECK(d.action == access::one_factor);  // learning the groups takes a login: never bypass an anonymous user
   auto kiosk = facts("/");
-  kiosk.groups = std::vector<std::string>{"kiosk"};
+  const std::vector<std::string> kiosk_only{"kiosk"};
+  kiosk.groups = &kiosk_only;
   CHECK(decide_access({open}, kiosk).action == access::bypass);
 }
 
@@ -253,4 +258,26 @@ TEST_CASE("access names round-trip and nothing else parses") {
     CAPTURE(bad);
     CHECK_FALSE(parse_access(bad).ok());
   }
+}
+
+TEST_CASE("the gateway's decisions without reason text are the same decisions") {
+  auto admins = rule("admins", {"/admin"}, access::two_factor);
+  admins.groups = {"admins"};
+  const std::vector<access_rule> rules = {admins, rule("no-admin", {"/admin"}, access::deny),
+                                          rule("rest", {"/"}, access::one_factor)};
+  const std::vector<std::string> staff{"staff"};
+  for (const auto* path : {"/admin/x", "/other", "/"}) {
+    for (const std::vector<std::string>* groups : {static_cast<const std::vector<std::string>*>(nullptr), &staff}) {
+      auto f = facts(path);
+      f.groups = groups;
+      const auto with = decide_access(rules, f);
+      const auto without = decide_access(rules, f, reason_text::omitted);
+      CHECK(with.action == without.action);
+      CHECK(with.rule_index == without.rule_index);
+      CHECK(with.login_to_decide == without.login_to_decide);
+      CHECK_FALSE(with.reason.empty());
+      CHECK(without.reason.empty());
+    }
+  }
+  CHECK(decide_access({}, facts("/"), reason_text::omitted).action == access::deny);
 }

@@ -38,6 +38,7 @@ struct upstream_config {
   std::chrono::seconds connect_timeout{5};
   std::chrono::seconds response_timeout{60};
   int max_idle_connections = 32;
+  int max_connections = 0;         // open at once, all threads together; 0 = no limit
   std::size_t max_body_bytes = 0;  // 0 = gateway default
 };
 

@@ -20,7 +20,7 @@ const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",
     "groups_header", "name_header", "allow_encoded_slash", "rewrite_redirects", "rewrite_cookies",
-    "connect_timeout", "response_timeout", "max_idle_connections", "max_body_bytes"};
+    "connect_timeout", "response_timeout", "max_idle_connections", "max_connections", "max_body_bytes"};
 const std::set<std::string> rule_keys = {"name", "hosts", "paths", "methods", "sources", "groups", "action"};
 
 fs::path inside(const fs::path& base, const fs::path& p) { return p.is_absolute() ? p : base / p; }
@@ -136,6 +136,7 @@ upstream_config read_upstream(const table_reader& r, const seconds& default_conn
   r.duration("connect_timeout", u.connect_timeout, seconds(1), seconds(300));
   r.duration("response_timeout", u.response_timeout, seconds(1), seconds(86400));
   r.integer("max_idle_connections", u.max_idle_connections, 0, 10000);
+  r.integer("max_connections", u.max_connections, 0, 100000);
   r.integer("max_body_bytes", u.max_body_bytes, 0, 1ll << 50);
   return u;
 }

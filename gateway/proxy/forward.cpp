@@ -52,6 +52,15 @@ upstream_exchange stopped(stage s) {
   return x;
 }
 
+// Busy (every one of max_connections in use all along): 503, as for an overloaded server.
+unsigned failure_status(connect_failure f) {
+  switch (f) {
+    case connect_failure::timeout: return 504;
+    case connect_failure::busy: return 503;
+    default: return 502;
+  }
+}
+
 stage upstream_failure(const error_code& ec) { return ec == beast::error::timeout ? stage::timeout : stage::bad_gateway; }
 
 template <class Upstream>
@@ -173,8 +182,7 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
   auto connected = co_await pool.acquire(r.upstream);
   for (int attempt = 0;; ++attempt) {
     if (!connected.connection)
-      co_return co_await fail_with(client, connected.failed == connect_failure::timeout ? 504 : 502, version,
-                                   r.client_timeout);
+      co_return co_await fail_with(client, failure_status(connected.failed), version, r.client_timeout);
     if (expect_continue && attempt == 0) {
       error_code ec;
       beast::get_lowest_layer(client).expires_after(r.client_timeout);
@@ -191,7 +199,8 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
         co_return x.outcome;
       case stage::retry:
         if (attempt == 0) {
-          connected = co_await pool.connect(r.upstream);
+          connected.connection.reset();  // closed first: its slot may be the one the new connection needs
+          connected = co_await pool.acquire(r.upstream, true);
           continue;
         }
         co_return co_await fail_with(client, 502, version, r.client_timeout);

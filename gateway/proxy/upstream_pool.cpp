@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 
 namespace sekisho::gateway {
@@ -32,18 +33,44 @@ bool is_ip_literal(const std::string& host) {
 upstream_pool::upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state)
     : io_(io), state_(std::move(state)), idle_(state_->settings.gateway.upstreams.size()) {}
 
-awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream) {
+awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream, bool fresh) {
+  auto slot = co_await reserve(upstream);
+  if (!slot.held()) co_return connect_outcome{nullptr, connect_failure::busy};
   auto& idle = idle_[upstream];
   const auto now = std::chrono::steady_clock::now();
-  while (!idle.empty()) {
+  while (!fresh && !idle.empty()) {
     auto c = std::move(idle.back());
     idle.pop_back();
     if (now - c->idle_since < max_idle_age && still_idle(*c)) {
       c->reused = true;
+      c->slot = std::move(slot);
       co_return connect_outcome{std::move(c), connect_failure::none};
     }
   }
-  co_return co_await connect(upstream);
+  auto connected = co_await connect(upstream);
+  if (connected.connection) connected.connection->slot = std::move(slot);
+  co_return connected;
+}
+
+// Polls while full: requests in flight to the same upstream, on any worker, finish and give theirs back.
+awaitable<upstream_slot> upstream_pool::reserve(std::size_t upstream) {
+  const auto& u = state_->settings.gateway.upstreams[upstream];
+  auto& active = state_->usage[upstream].active;
+  const auto take = [&] {
+    int n = active.load();
+    while (u.max_connections == 0 || n < u.max_connections)
+      if (active.compare_exchange_weak(n, n + 1)) return true;
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + u.connect_timeout;
+  asio::steady_timer timer(io_);
+  bool got = false;
+  while (!(got = take()) && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    error_code ec;
+    co_await timer.async_wait(with_error(ec));
+  }
+  co_return got ? upstream_slot(active) : upstream_slot();
 }
 
 awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {
@@ -76,6 +103,7 @@ awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {
 void upstream_pool::release(std::size_t upstream, std::unique_ptr<upstream_connection> c) {
   const auto& u = state_->settings.gateway.upstreams[upstream];
   auto& idle = idle_[upstream];
+  c->slot = upstream_slot();  // idle: no longer one of the upstream's active connections
   if (static_cast<int>(idle.size()) >= u.max_idle_connections) return;  // closed by the destructor
   c->idle_since = std::chrono::steady_clock::now();
   idle.push_back(std::move(c));

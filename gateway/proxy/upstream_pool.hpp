@@ -2,7 +2,9 @@
 // live on its own io_context). A pooled connection that the upstream has closed is noticed before reuse.
 #pragma once
 #include <chrono>
+#include <atomic>
 #include <memory>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -14,6 +16,28 @@
 #include "gateway/server/gateway_state.hpp"
 
 namespace sekisho::gateway {
+
+// One of an upstream's active connections (carrying a request), counted for upstream.max_connections.
+class upstream_slot {
+ public:
+  upstream_slot() = default;
+  explicit upstream_slot(std::atomic<int>& active) : active_(&active) {}
+  upstream_slot(upstream_slot&& o) noexcept : active_(std::exchange(o.active_, nullptr)) {}
+  upstream_slot& operator=(upstream_slot&& o) noexcept {
+    release();
+    active_ = std::exchange(o.active_, nullptr);
+    return *this;
+  }
+  ~upstream_slot() { release(); }
+  bool held() const { return active_ != nullptr; }
+
+ private:
+  void release() {
+    if (active_ != nullptr) active_->fetch_sub(1);
+    active_ = nullptr;
+  }
+  std::atomic<int>* active_ = nullptr;
+};
 
 struct upstream_connection {
   using plain = beast::tcp_stream;
@@ -31,9 +55,11 @@ struct upstream_connection {
   beast::flat_buffer buffer;  // bytes read past the last response belong to the next one
   std::chrono::steady_clock::time_point idle_since;
   bool reused = false;        // came from the pool: a failure before any response byte may be retried
+  upstream_slot slot;         // held while the connection carries a request
 };
 
-enum class connect_failure { none, refused, timeout, tls };
+// busy: upstream.max_connections were carrying requests for all of connect_timeout.
+enum class connect_failure { none, refused, timeout, tls, busy };
 
 struct connect_outcome {
   std::unique_ptr<upstream_connection> connection;
@@ -45,14 +71,18 @@ class upstream_pool {
   upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state);
 
   // A pooled connection when one is alive, else a new one (resolve, connect, TLS with verification).
-  awaitable<connect_outcome> acquire(std::size_t upstream);
-  awaitable<connect_outcome> connect(std::size_t upstream);
-  // Keeps the connection for reuse, up to the upstream's max_idle_connections.
+  // A place under upstream.max_connections first (waiting up to connect_timeout), then a pooled
+  // connection when one is alive (unless `fresh`), else a new one.
+  awaitable<connect_outcome> acquire(std::size_t upstream, bool fresh = false);
+  // Gives back the connection's place and keeps it for reuse, up to the upstream's max_idle_connections.
   void release(std::size_t upstream, std::unique_ptr<upstream_connection> c);
 
   const gateway_state& state() const { return *state_; }
 
  private:
+  awaitable<upstream_slot> reserve(std::size_t upstream);
+  awaitable<connect_outcome> connect(std::size_t upstream);  // resolve, connect, TLS with verification
+
   asio::io_context& io_;
   std::shared_ptr<const gateway_state> state_;
   std::vector<std::vector<std::unique_ptr<upstream_connection>>> idle_;

@@ -41,6 +41,7 @@ result<std::shared_ptr<const gateway_state>> gateway_state::build(config setting
     if (!ctx) return ctx.err();
     state->upstream_tls.push_back(std::move(*ctx));
   }
+  state->usage = std::make_unique<upstream_usage[]>(settings.gateway.upstreams.size());
   state->settings = std::move(settings);
   return std::shared_ptr<const gateway_state>(std::move(state));
 }

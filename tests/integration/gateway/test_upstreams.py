@@ -36,7 +36,18 @@ class Http10Handler(http.server.BaseHTTPRequestHandler):
 
 class DelayedUpstream(_Server):
     """GET /poll?s=N answers after N seconds (long polling); GET /events sends its head and a first event at
-    once, the second event two seconds later (a chunked event stream)."""
+    once, the second event two seconds later (a chunked event stream). max_busy: the most polls at once."""
+
+    def __init__(self):
+        self.busy = 0
+        self.max_busy = 0
+        self.busy_lock = threading.Lock()
+        super().__init__()
+
+    def _busy(self, delta):
+        with self.busy_lock:
+            self.busy += delta
+            self.max_busy = max(self.max_busy, self.busy)
 
     def serve(self, conn):
         buf = bytearray()
@@ -44,7 +55,9 @@ class DelayedUpstream(_Server):
             head, buf = _recv_until(conn, buf, b"\r\n\r\n")
             target = head.split(b" ")[1].decode()
             if target.startswith("/poll"):
+                self._busy(1)
                 time.sleep(float(target.split("s=")[1]))
+                self._busy(-1)
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nnews!\r\n")
             else:
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -68,6 +81,7 @@ class Upstreams(unittest.TestCase):
         threading.Thread(target=cls.http10.serve_forever, daemon=True).start()
         cls.delayed = DelayedUpstream()
         cls.recorder = RecordingUpstream()
+        cls.fragile = DelayedUpstream()  # an app that must never get more than 2 requests at once
         cls.upstreams = [
             {"name": "verified", "path_prefix": "/verified", "url": cls.nginx.tls_url, "ca_file": cls.up_cert,
              "host_header": "ehr-db.internal"},
@@ -80,9 +94,11 @@ class Upstreams(unittest.TestCase):
             {"name": "delayed", "path_prefix": "/poll", "url": cls.delayed.url, "response_timeout": "4s"},
             {"name": "events", "path_prefix": "/events", "url": cls.delayed.url},
             {"name": "pooled", "path_prefix": "/pooled", "url": cls.recorder.url, "max_idle_connections": 2},
+            {"name": "fragile", "path_prefix": "/poll-fragile", "url": cls.fragile.url, "max_connections": 2,
+             "connect_timeout": "2s"},
         ]
         cls.gw = Gateway(cls.env, upstreams=cls.upstreams, rules=[{"name": "all", "action": "bypass"}])
-        for c in (cls.gw.stop, cls.recorder.stop, cls.delayed.stop, cls.http10.shutdown, cls.misnamed.stop,
+        for c in (cls.gw.stop, cls.fragile.stop, cls.recorder.stop, cls.delayed.stop, cls.http10.shutdown, cls.misnamed.stop,
                   cls.nginx.stop):
             cls.addClassCleanup(c)
 
@@ -199,6 +215,30 @@ class Upstreams(unittest.TestCase):
         # Afterwards each worker (threads = 2) keeps at most max_idle_connections = 2; the rest were closed.
         wait_until(lambda: self.recorder.open_now <= 4, 5,
                    what=f"the pool to shrink to its limit (open: {self.recorder.open_now})")
+
+    def test_max_connections_queues_requests_and_answers_503_when_the_wait_is_too_long(self):
+        def poll(seconds, out):
+            out.append(self.gw.request("GET", f"/poll-fragile?s={seconds}", timeout=20).status)
+
+        statuses = []
+        started = time.monotonic()
+        threads = [threading.Thread(target=poll, args=(0.8, statuses)) for _ in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(statuses, [200] * 5, "requests beyond the limit waited for a connection and got through")
+        self.assertGreaterEqual(time.monotonic() - started, 3 * 0.8 - 0.2, "five 0.8 s polls, two at a time")
+        self.assertEqual(self.fragile.max_busy, 2, "the app got more (or fewer) requests at once than max_connections")
+
+        statuses = []
+        threads = [threading.Thread(target=poll, args=(3.5, statuses)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(statuses), [200, 200, 503], "the third waited connect_timeout (2 s), then 503")
+        self.assertEqual(self.fragile.max_busy, 2)
 
 
 if __name__ == "__main__":

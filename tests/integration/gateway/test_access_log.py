@@ -45,16 +45,21 @@ class AccessLog(unittest.TestCase):
     def test_one_line_per_request_with_who_what_and_how_much(self):
         gw = self.gateway("log")
         body = os.urandom(1234)
-        responses = [
-            self.send(gw, request_bytes("GET", "/echo/chart?patient=P000123", host="EHR.test")),
-            self.send(gw, request_bytes("POST", "/rec/upload", body=body)),
-            self.send(gw, request_bytes("GET", "/denied/x")),
-            self.send(gw, request_bytes("GET", "/public/a%2Fb")),
-            self.send(gw, request_bytes("POST", "/small/x", headers=[("Content-Length", "11")])),
-            self.send(gw, request_bytes("POST", "/smuggle", headers=[("Content-Length", "5"),
-                                                                      ("Transfer-Encoding", "chunked")])),
-            self.send(gw, b"GET /bare-cr HTTP/1.1\r\nHost: ehr.test\r\nX-A: a\rb\r\n\r\n"),
+        requests = [
+            request_bytes("GET", "/echo/chart?patient=P000123", host="EHR.test"),
+            request_bytes("POST", "/rec/upload", body=body),
+            request_bytes("GET", "/denied/x"),
+            request_bytes("GET", "/public/a%2Fb"),
+            request_bytes("POST", "/small/x", headers=[("Content-Length", "11")]),
+            request_bytes("POST", "/smuggle", headers=[("Content-Length", "5"), ("Transfer-Encoding", "chunked")]),
+            b"GET /bare-cr HTTP/1.1\r\nHost: ehr.test\r\nX-A: a\rb\r\n\r\n",
         ]
+        responses = []
+        for i, data in enumerate(requests):
+            # A line is written when its request ends, and connections end on two threads: wait for each
+            # line before the next request, so the file's order is the order below.
+            responses.append(self.send(gw, data))
+            wait_until(lambda: len(gw.access_log_entries()) > i, 5, what=f"access log line {i + 1}")
         self.assertEqual([r.status for r in responses], [200, 200, 403, 400, 413, 400, 400])
         # Malformed requests may have no host or path to log; their status and client are still recorded.
         expected = [

@@ -83,9 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   facts.host = (flags & 2) != 0 ? "www.clinic.local" : "ehr.local";
   facts.path = t->path;
   facts.method = (flags & 4) != 0 ? "GET" : "POST";
-  if ((flags & 8) != 0) facts.groups = std::vector<std::string>{(flags & 16) != 0 ? "admins" : "staff"};
+  const std::vector<std::string> groups{(flags & 16) != 0 ? "admins" : "staff"};
+  if ((flags & 8) != 0) facts.groups = &groups;
   const auto d = decide_access(rules, facts);
   check(!d.reason.empty() && d.rule_index >= -1 && d.rule_index < static_cast<int>(rules.size()));
+  // The gateway's decision, without the explanation, is the same decision.
+  const auto quick = decide_access(rules, facts, reason_text::omitted);
+  check(quick.action == d.action && quick.rule_index == d.rule_index && quick.login_to_decide == d.login_to_decide &&
+        quick.reason.empty());
   check(d.login_to_decide == false || (!facts.groups && d.action != access::bypass));
   // Whatever the spelling, a path under /admin never gets past the admin rules.
   if (path_has_prefix(t->path, "/admin")) check(d.rule_index <= 1);

@@ -119,7 +119,7 @@ class ReloadAndDrain(unittest.TestCase):
             try:
                 socket.create_connection(("127.0.0.1", gw.port), 1).close()
                 return False
-            except ConnectionRefusedError:
+            except (ConnectionRefusedError, ConnectionResetError):  # reset: caught in the backlog as it closed
                 return True
         wait_until(refused, 3, what="new connections to be refused")
         self.assertTrue(idle.closed_within(3), "an idle keep-alive connection was kept open while draining")

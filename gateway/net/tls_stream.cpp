@@ -7,7 +7,7 @@
 
 namespace sekisho::gateway {
 
-tls_stream::tls_stream(tcp::socket socket, asio::ssl::context& context)
+tls_stream::tls_stream(tcp_socket socket, asio::ssl::context& context)
     : io_(std::make_shared<io_state>(std::move(socket))) {
   io_->ssl = SSL_new(context.native_handle());
   error_code ec;
@@ -37,8 +37,8 @@ void tls_stream::close() {
 tls_stream::step_result tls_stream::outcome(int ret, std::size_t bytes) {
   if (ret > 0) return step_result::done(bytes);
   switch (SSL_get_error(io_->ssl, ret)) {
-    case SSL_ERROR_WANT_READ: return step_result::wait_for(tcp::socket::wait_read);
-    case SSL_ERROR_WANT_WRITE: return step_result::wait_for(tcp::socket::wait_write);
+    case SSL_ERROR_WANT_READ: return step_result::wait_for(tcp_socket::wait_read);
+    case SSL_ERROR_WANT_WRITE: return step_result::wait_for(tcp_socket::wait_write);
     case SSL_ERROR_ZERO_RETURN: return step_result::failed(asio::error::eof);  // the peer's close_notify
     case SSL_ERROR_SYSCALL:
       if (const auto e = ERR_get_error()) return step_result::failed(error_code(static_cast<int>(e), asio::error::get_ssl_category()));

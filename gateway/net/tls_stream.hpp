@@ -7,7 +7,7 @@
 // the socket when OpenSSL says it must (WANT_READ / WANT_WRITE).
 //
 // It is an AsyncReadStream and AsyncWriteStream for Beast, and it is its own lowest layer with
-// beast::tcp_stream's deadline calls: expires_after() covers every operation started after it, and on
+// tcp_stream's deadline calls: expires_after() covers every operation started after it, and on
 // expiry the socket is closed and the operation fails with beast::error::timeout.
 #pragma once
 #include <algorithm>
@@ -29,17 +29,17 @@ namespace sekisho::gateway {
 
 class tls_stream {
  public:
-  using executor_type = tcp::socket::executor_type;
+  using executor_type = tcp_socket::executor_type;
   using clock = std::chrono::steady_clock;
 
   // The socket must be connected; the context supplies certificates, SNI and ALPN callbacks.
-  tls_stream(tcp::socket socket, asio::ssl::context& context);
+  tls_stream(tcp_socket socket, asio::ssl::context& context);
   ~tls_stream();
   tls_stream(const tls_stream&) = delete;
   tls_stream& operator=(const tls_stream&) = delete;
 
   executor_type get_executor() { return io_->socket.get_executor(); }
-  tcp::socket& socket() { return io_->socket; }
+  tcp_socket& socket() { return io_->socket; }
   SSL* native_handle() { return io_->ssl; }
 
   void expires_after(clock::duration d) { io_->deadline = clock::now() + d; }
@@ -94,13 +94,13 @@ class tls_stream {
 
   // Shared with pending timer handlers, so a timer that fires as the stream goes away touches nothing freed.
   struct io_state {
-    explicit io_state(tcp::socket s) : socket(std::move(s)), timers{asio::steady_timer(socket.get_executor()),
-                                                                     asio::steady_timer(socket.get_executor())} {}
+    explicit io_state(tcp_socket s) : socket(std::move(s)), timers{steady_timer(socket.get_executor()),
+                                                                     steady_timer(socket.get_executor())} {}
     ~io_state();
-    tcp::socket socket;
+    tcp_socket socket;
     SSL* ssl = nullptr;
     clock::time_point deadline = clock::time_point::max();
-    asio::steady_timer timers[2];  // one per direction: a read and a write may wait at once
+    steady_timer timers[2];  // one per direction: a read and a write may wait at once
     unsigned generation[2] = {0, 0};
     bool timed_out = false;
   };
@@ -109,11 +109,11 @@ class tls_stream {
   struct step_result {
     error_code ec;
     std::size_t bytes = 0;
-    std::optional<tcp::socket::wait_type> wait;  // set: wait for the socket, then call again
+    std::optional<tcp_socket::wait_type> wait;  // set: wait for the socket, then call again
 
     static step_result done(std::size_t n) { return {{}, n, std::nullopt}; }
     static step_result failed(error_code e) { return {e, 0, std::nullopt}; }
-    static step_result wait_for(tcp::socket::wait_type w) { return {{}, 0, w}; }
+    static step_result wait_for(tcp_socket::wait_type w) { return {{}, 0, w}; }
   };
 
   template <class Iterator>

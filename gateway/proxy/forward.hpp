@@ -6,12 +6,12 @@
 #include <string>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/net/tcp_stream.hpp"
 #include "gateway/net/tls_stream.hpp"
 #include "gateway/http/forward_headers.hpp"
 #include "gateway/proxy/relay.hpp"

@@ -39,11 +39,11 @@ awaitable<void> copy_bytes(From& from, beast::flat_buffer& pending, To& to, std:
 // function returns only after both have stopped (they refer to the caller's streams).
 template <class A, class B>
 awaitable<void> tunnel(A& a, beast::flat_buffer& a_pending, B& b, beast::flat_buffer& b_pending, std::chrono::seconds idle) {
-  auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer other_done(executor, asio::steady_timer::time_point::max());
+  auto ex = co_await asio::this_coro::executor;
+  steady_timer other_done(ex, steady_timer::time_point::max());
   bool finished = false;
   asio::co_spawn(
-      executor,
+      ex,
       [&]() -> awaitable<void> {
         co_await copy_bytes(b, b_pending, a, idle);
         beast::get_lowest_layer(a).close();

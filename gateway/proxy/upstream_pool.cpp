@@ -12,7 +12,7 @@ namespace {
 // An idle upstream connection must have nothing to read: readable means closed (EOF), reset, or stray
 // bytes that would be mistaken for the next response. Checked without blocking.
 bool still_idle(upstream_connection& c) {
-  auto& socket = std::visit([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); }, c.stream);
+  auto& socket = std::visit([](auto& s) -> tcp_socket& { return beast::get_lowest_layer(s).socket(); }, c.stream);
   char byte;
   const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && c.buffer.size() == 0;
@@ -64,7 +64,7 @@ awaitable<upstream_slot> upstream_pool::reserve(std::size_t upstream) {
   };
   if (take()) co_return upstream_slot(active);  // the usual case: no clock, no timer
   const auto deadline = std::chrono::steady_clock::now() + u.connect_timeout;
-  asio::steady_timer timer(io_);
+  steady_timer timer(io_);
   bool got = false;
   while (!(got = take()) && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(5));
@@ -77,17 +77,17 @@ awaitable<upstream_slot> upstream_pool::reserve(std::size_t upstream) {
 awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {
   const auto& u = state_->settings.gateway.upstreams[upstream];
   error_code ec;
-  tcp::resolver resolver(io_);
+  tcp_resolver resolver(io_);
   auto endpoints = co_await resolver.async_resolve(u.address, u.port, with_error(ec));
   if (ec) co_return connect_outcome{nullptr, connect_failure::refused};
-  beast::tcp_stream tcp_stream(io_);
-  tcp_stream.expires_after(u.connect_timeout);
-  co_await tcp_stream.async_connect(endpoints, with_error(ec));
+  tcp_stream stream(io_);
+  stream.expires_after(u.connect_timeout);
+  co_await stream.async_connect(endpoints, with_error(ec));
   if (ec) co_return connect_outcome{nullptr, ec == beast::error::timeout ? connect_failure::timeout : connect_failure::refused};
-  tcp_stream.socket().set_option(tcp::no_delay(true), ec);
-  if (!u.tls) co_return connect_outcome{std::make_unique<upstream_connection>(std::move(tcp_stream))};
+  stream.socket().set_option(tcp::no_delay(true), ec);
+  if (!u.tls) co_return connect_outcome{std::make_unique<upstream_connection>(std::move(stream))};
 
-  auto c = std::make_unique<upstream_connection>(std::move(tcp_stream), *state_->upstream_tls[upstream]);
+  auto c = std::make_unique<upstream_connection>(std::move(stream), *state_->upstream_tls[upstream]);
   auto& tls = std::get<upstream_connection::secure>(c->stream);
   // The name the certificate must carry: the Host sent upstream when configured, else the URL's host.
   const std::string name = u.host_header.empty() ? u.address : u.host_header.substr(0, u.host_header.rfind(':'));

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/net/tcp_stream.hpp"
 #include "gateway/server/gateway_state.hpp"
 
 namespace sekisho::gateway {
@@ -40,8 +40,8 @@ class upstream_slot {
 };
 
 struct upstream_connection {
-  using plain = beast::tcp_stream;
-  using secure = beast::ssl_stream<beast::tcp_stream>;
+  using plain = tcp_stream;
+  using secure = beast::ssl_stream<tcp_stream>;
 
   // Beast reads at most the buffer's spare capacity: without room reserved, every read is 512 bytes.
   explicit upstream_connection(plain s) : stream(std::in_place_type<plain>, std::move(s)) { buffer.reserve(read_room); }

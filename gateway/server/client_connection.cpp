@@ -28,13 +28,13 @@ struct connection_slot {
 
 // Registered while waiting for the next request, so a drain can close the connection at once.
 struct idle_mark {
-  idle_mark(worker& owner, tcp::socket& socket) : w(owner), s(&socket) { w.idle(s); }
+  idle_mark(worker& owner, tcp_socket& socket) : w(owner), s(&socket) { w.idle(s); }
   ~idle_mark() { w.busy(s); }
   worker& w;
-  tcp::socket* s;
+  tcp_socket* s;
 };
 
-ip_address peer_address(const tcp::socket& s) {
+ip_address peer_address(const tcp_socket& s) {
   error_code ec;
   const auto ep = s.remote_endpoint(ec);
   auto a = parse_ip_address(ec ? std::string("::") : ep.address().to_string());
@@ -149,7 +149,7 @@ awaitable<void> close_gracefully(client_stream& client) {
   error_code ec;
   client.expires_after(std::chrono::seconds(2));
   co_await client.async_shutdown(with_error(ec));
-  client.socket().shutdown(tcp::socket::shutdown_send, ec);
+  client.socket().shutdown(tcp_socket::shutdown_send, ec);
   char sink[4096];
   while (!ec) co_await client.async_read_some(asio::buffer(sink), with_error(ec));
   client.close();
@@ -157,7 +157,7 @@ awaitable<void> close_gracefully(client_stream& client) {
 
 }  // namespace
 
-awaitable<void> serve_client(worker& w, tcp::socket socket) {
+awaitable<void> serve_client(worker& w, tcp_socket socket) {
   connection_slot slot(w.shared());
   const auto pool = w.pool();
   const auto& state = pool->state();

@@ -7,6 +7,6 @@ namespace sekisho::gateway {
 
 class worker;
 
-awaitable<void> serve_client(worker& w, tcp::socket socket);
+awaitable<void> serve_client(worker& w, tcp_socket socket);
 
 }  // namespace sekisho::gateway

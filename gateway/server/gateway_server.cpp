@@ -28,13 +28,13 @@ result<tcp::endpoint> endpoint_of(const std::string& listen) {
   return tcp::endpoint(address, static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1))));
 }
 
-result<std::unique_ptr<tcp::acceptor>> open_acceptor(asio::io_context& io, const std::string& listen) {
+result<std::unique_ptr<tcp_acceptor>> open_acceptor(asio::io_context& io, const std::string& listen) {
   auto ep = endpoint_of(listen);
   if (!ep) return ep.err();
-  auto acceptor = std::make_unique<tcp::acceptor>(io);
+  auto acceptor = std::make_unique<tcp_acceptor>(io);
   error_code ec;
   acceptor->open(ep->protocol(), ec);
-  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor->set_option(tcp_acceptor::reuse_address(true), ec);
   if (!ec) acceptor->bind(*ep, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error("cannot listen on " + listen + ": " + ec.message());
@@ -93,7 +93,7 @@ class server {
   }
 
  private:
-  awaitable<void> accept_loop(tcp::acceptor& acceptor, bool redirect) {
+  awaitable<void> accept_loop(tcp_acceptor& acceptor, bool redirect) {
     for (std::size_t next = 0;; ++next) {
       auto& w = *workers_[next % workers_.size()];
       error_code ec;
@@ -154,11 +154,11 @@ class server {
   std::unique_ptr<access_log> log_;
   shared_services shared_;
   std::vector<std::unique_ptr<worker>> workers_;
-  std::vector<std::unique_ptr<tcp::acceptor>> https_, redirects_;
+  std::vector<std::unique_ptr<tcp_acceptor>> https_, redirects_;
   std::uint16_t https_port_ = 0;
   asio::io_context control_{1};
   asio::signal_set signals_;
-  asio::steady_timer timer_{control_};
+  steady_timer timer_{control_};
   std::chrono::seconds drain_timeout_{};
   std::chrono::steady_clock::time_point deadline_;
 };

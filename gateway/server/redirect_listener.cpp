@@ -1,11 +1,11 @@
 #include "gateway/server/redirect_listener.hpp"
 
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "gateway/http/admission.hpp"
+#include "gateway/net/tcp_stream.hpp"
 #include "gateway/http/request_head.hpp"
 #include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
@@ -35,10 +35,10 @@ text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uin
 
 }  // namespace
 
-awaitable<void> serve_redirect(worker& w, tcp::socket socket, std::uint16_t https_port) {
+awaitable<void> serve_redirect(worker& w, tcp_socket socket, std::uint16_t https_port) {
   const auto pool = w.pool();
   const auto& g = pool->state().settings.gateway;
-  beast::tcp_stream stream(std::move(socket));
+  tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
   if (head.status == head_status::closed || head.status == head_status::timeout) co_return;
@@ -46,7 +46,7 @@ awaitable<void> serve_redirect(worker& w, tcp::socket socket, std::uint16_t http
   error_code ec;
   stream.expires_after(g.header_timeout);
   co_await http::async_write(stream, r, with_error(ec));
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.socket().shutdown(tcp_socket::shutdown_both, ec);
 }
 
 }  // namespace sekisho::gateway

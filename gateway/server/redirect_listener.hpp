@@ -9,6 +9,6 @@ namespace sekisho::gateway {
 
 class worker;
 
-awaitable<void> serve_redirect(worker& w, tcp::socket socket, std::uint16_t https_port);
+awaitable<void> serve_redirect(worker& w, tcp_socket socket, std::uint16_t https_port);
 
 }  // namespace sekisho::gateway

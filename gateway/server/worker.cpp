@@ -13,7 +13,7 @@ worker::worker(std::shared_ptr<const gateway_state> state, shared_services& shar
       authd_(io_, state->settings.authd.socket, std::chrono::milliseconds(2000)),
       sessions_(authd_, state->settings.gateway.session_cache_ttl) {}
 
-void worker::adopt(tcp::socket socket) {
+void worker::adopt(tcp_socket socket) {
   asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);
 }
 

@@ -34,14 +34,14 @@ class worker {
   relay_buffers& buffers() { return buffers_; }
 
   // Thread-safe: each posts to the worker's own thread.
-  void adopt(tcp::socket socket);
+  void adopt(tcp_socket socket);
   void set_state(std::shared_ptr<const gateway_state> state);
   void begin_drain();
 
   // Called on the worker's thread by connections waiting for their next request.
   bool draining() const { return draining_; }
-  void idle(tcp::socket* s) { idle_.insert(s); }
-  void busy(tcp::socket* s) { idle_.erase(s); }
+  void idle(tcp_socket* s) { idle_.insert(s); }
+  void busy(tcp_socket* s) { idle_.erase(s); }
 
  private:
   relay_buffers buffers_;  // before io_: outlives the coroutines that io_ destroys
@@ -50,7 +50,7 @@ class worker {
   std::shared_ptr<upstream_pool> pool_;
   authd_channel authd_;
   session_cache sessions_;
-  std::set<tcp::socket*> idle_;
+  std::set<tcp_socket*> idle_;
   bool draining_ = false;
 };
 

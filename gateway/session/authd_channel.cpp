@@ -15,7 +15,7 @@ constexpr std::size_t max_idle = 4;
 // already queued when the watchdog ends must not touch the socket, which may be gone by then.
 class watchdog {
  public:
-  watchdog(asio::io_context& io, asio::local::stream_protocol::socket& s, std::chrono::milliseconds after)
+  watchdog(asio::io_context& io, authd_channel::socket_type& s, std::chrono::milliseconds after)
       : timer_(io, after), armed_(std::make_shared<bool>(true)) {
     timer_.async_wait([&s, armed = armed_](const error_code& ec) {
       if (!ec && *armed) s.close();
@@ -27,7 +27,7 @@ class watchdog {
   }
 
  private:
-  asio::steady_timer timer_;
+  steady_timer timer_;
   std::shared_ptr<bool> armed_;
 };
 

@@ -20,8 +20,9 @@ class authd_channel {
 
   awaitable<result<nlohmann::json>> call(const nlohmann::json& request);
 
+  using socket_type = asio::basic_stream_socket<asio::local::stream_protocol, executor>;
+
  private:
-  using socket_type = asio::local::stream_protocol::socket;
   awaitable<result<nlohmann::json>> call_on(socket_type& s, const std::string& frame);
 
   asio::io_context& io_;

@@ -106,7 +106,8 @@ void register_login_requests(request_table& table, login::authenticator& auth, p
                if (auto bad = read_login_request(req, {{"pending", 128}, {"code", 64}}, f)) return bad_field(bad);
                const auto ctx = context_of(f);
                auto entry = pending.use(f["pending"], ctx.source, now());
-               if (!entry) return reply(login::status::denied, 0);
+               // Expired, spent, out of attempts or from another address: the web page starts over.
+               if (!entry) return json{{"ok", true}, {"result", "expired"}};
                auto out = auth.check_second_factor(entry->user_id, secret(f["code"]), ctx);
                if (out.result == login::status::ok) pending.finish(f["pending"]);
                auto r = reply(out.result, out.retry_after);

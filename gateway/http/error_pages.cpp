@@ -18,6 +18,7 @@ constexpr wording wordings[] = {
     {403, "このページを開く権限がありません。必要な場合はシステム担当者に連絡してください。",
      "You are not allowed to open this page. Ask your system administrator if you need it."},
     {404, "ページが見つかりません。アドレスを確認してください。", "Page not found. Check the address."},
+    {405, "このページではその操作はできません。", "This page does not accept that kind of request."},
     {408, "要求の送信に時間がかかりすぎました。もう一度お試しください。", "The request took too long to arrive. Try again."},
     {413, "送信されたデータが大きすぎます。", "The data sent is too large."},
     {431, "要求ヘッダーが大きすぎます。ブラウザーの Cookie を削除してからお試しください。",
@@ -33,7 +34,7 @@ constexpr wording wordings[] = {
 const wording& wording_for(unsigned status) {
   for (const auto& w : wordings)
     if (w.status == status) return w;
-  return status >= 500 ? wordings[9] : wordings[0];
+  return status >= 500 ? wordings[10] : wordings[0];
 }
 
 }  // namespace

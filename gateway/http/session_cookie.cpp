@@ -30,17 +30,23 @@ std::vector<cookie_pair> cookie_pairs(std::string_view header) {
 
 }  // namespace
 
-std::optional<std::string> session_cookie(const http::fields& h) {
+std::optional<std::string> single_cookie(const http::fields& h, std::string_view name) {
   std::optional<std::string> found;
   for (const auto& field : h) {
     if (field.name() != http::field::cookie) continue;
     for (const auto& c : cookie_pairs(field.value())) {
-      if (c.name != session_cookie_name) continue;
-      if (!session::well_formed_session_id(c.value) || (found && *found != c.value)) return std::nullopt;
+      if (c.name != name) continue;
+      if (found && *found != c.value) return std::nullopt;
       found = std::string(c.value);
     }
   }
   return found;
+}
+
+std::optional<std::string> session_cookie(const http::fields& h) {
+  auto id = single_cookie(h, session_cookie_name);
+  if (!id || !session::well_formed_session_id(*id)) return std::nullopt;
+  return id;
 }
 
 void strip_session_cookie(http::fields& h) {
@@ -50,7 +56,7 @@ void strip_session_cookie(http::fields& h) {
     if (field.name() != http::field::cookie) continue;
     std::string kept;
     for (const auto& c : cookie_pairs(field.value())) {
-      if (c.name == session_cookie_name) continue;
+      if (c.name.starts_with(session_cookie_name)) continue;  // the portal's other cookies too
       if (!kept.empty()) kept += "; ";
       kept.append(c.name).append("=").append(c.value);
     }

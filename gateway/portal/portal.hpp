@@ -1,17 +1,34 @@
-// The reserved prefix /.sekisho/ on every host. Until the portal (issue 4) lands: a placeholder login
-// page, and health.
+// The reserved prefix /.sekisho/ on every host: the login pages (password, then the second factor),
+// logout, and health. Every decision is authd's; the portal only shows forms and carries answers.
 #pragma once
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "core/policy/target.hpp"
 #include "gateway/http/error_pages.hpp"
+#include "gateway/net/asio.hpp"
+#include "gateway/session/authd_channel.hpp"
+#include "gateway/session/session_cache.hpp"
 
 namespace sekisho::gateway {
 
-// Whether the page needs authd's liveness (health): the caller asks authd asynchronously first.
-bool needs_authd_ping(const request_target& target);
+struct portal_request {
+  const request_target& target;
+  boost::beast::http::verb method;
+  unsigned version = 11;
+  bool keep_alive = false;
+  const boost::beast::http::fields& headers;
+  std::string_view host;    // as the client sent it: the origin its forms must come from
+  std::string source;       // the client's address, for authd's throttling and audit
+  std::string body;         // a POST's form body (at most max_form_bytes)
+};
 
-text_response serve_portal(const request_target& target, boost::beast::http::verb method, unsigned version,
-                           bool keep_alive, bool authd_answers);
+// Whether the request carries a body the portal reads (a form POST).
+bool portal_reads_body(boost::beast::http::verb method);
+
+awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, session_cache& sessions);
 
 }  // namespace sekisho::gateway

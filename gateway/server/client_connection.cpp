@@ -4,6 +4,7 @@
 
 #include "core/util/encoding.hpp"
 
+#include "gateway/portal/form.hpp"
 #include "gateway/portal/portal.hpp"
 #include "gateway/http/admission.hpp"
 #include "gateway/http/client_address.hpp"
@@ -48,6 +49,30 @@ awaitable<bool> send(client_stream& client, text_response r, std::chrono::second
   beast::get_lowest_layer(client).expires_after(timeout);
   co_await http::async_write(client, r, with_error(ec));
   co_return !ec && r.keep_alive();
+}
+
+// A portal form's body, read whole (it is small): nullopt when it is larger than max_form_bytes, or the
+// client stops sending.
+awaitable<std::optional<std::string>> read_form_body(client_stream& client, beast::flat_buffer& buffer,
+                                                     request_parser& parser, std::chrono::seconds timeout) {
+  std::string body;
+  // Beast checks a body limit against Content-Length only while parsing the head: check it here, and the
+  // size of a chunked body as it grows.
+  if (const auto length = parser.content_length(); length && *length > max_form_bytes) co_return std::nullopt;
+  char chunk[4096];
+  while (!parser.is_done()) {
+    auto& b = parser.get().body();
+    b.data = chunk;
+    b.size = sizeof chunk;
+    error_code ec;
+    beast::get_lowest_layer(client).expires_after(timeout);
+    co_await http::async_read_some(client, buffer, parser, with_error(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return std::nullopt;
+    body.append(chunk, sizeof chunk - b.size);
+    if (body.size() > max_form_bytes) co_return std::nullopt;
+  }
+  co_return body;
 }
 
 // One request whose head is at the start of the buffer. Returns whether the connection may continue.
@@ -97,14 +122,14 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     case admission_kind::deny: co_return co_await send(client, error_page(403, version, keep), timeout, log);
     case admission_kind::not_found: co_return co_await send(client, error_page(404, version, keep), timeout, log);
     case admission_kind::portal: {
-      bool authd_up = false;
-      if (needs_authd_ping(a.target)) {
-        nlohmann::json ping;  // built outside co_await: GCC 12 miscompiles braced lists there
-        ping["op"] = "ping";
-        auto reply = co_await w.authd().call(ping);
-        authd_up = reply && reply->value("ok", false);
+      portal_request pr{a.target, req.method(), version, keep, req, req[http::field::host], to_string(source), {}};
+      if (portal_reads_body(req.method())) {
+        auto body = co_await read_form_body(client, buffer, parser, timeout);
+        if (!body) co_return co_await send(client, error_page(413, version, false), timeout, log);
+        pr.body = std::move(*body);
+        pr.keep_alive = req.keep_alive();
       }
-      auto r = serve_portal(a.target, req.method(), version, keep, authd_up);
+      auto r = co_await serve_portal(std::move(pr), w.authd(), w.sessions());
       co_return co_await send(client, std::move(r), timeout, log);
     }
     case admission_kind::login: {

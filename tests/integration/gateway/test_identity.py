@@ -6,31 +6,18 @@ request goes to the login page and the upstream is not contacted.
 Sessions come from `sekisho login USER --session` (password, then code, on standard input; the session id
 on standard output) and travel in the `__Host-sekisho` cookie."""
 
-import base64
-import getpass
-import hmac
-import json
 import os
-import struct
-import subprocess
 import sys
 import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Env, Gateway, Nginx, Process, RecordingUpstream, main, parse_fields,  # noqa: E402
-                     sekisho_binary, wait_until)
+from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
+from harness import (Env, Gateway, Nginx, RecordingUpstream, main, parse_fields, sekisho_binary,  # noqa: E402
+                     wait_until)
 
-PASSWORD = "Sakura-Hana#2026"
 COOKIE = "__Host-sekisho"
-
-
-def totp(key_b32, at):
-    key = base64.b32decode(key_b32 + "=" * (-len(key_b32) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), "sha1").digest()
-    offset = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def identity_fields(head):
@@ -52,8 +39,7 @@ class Identity(unittest.TestCase):
         cls.recorder = RecordingUpstream()
         cls.addClassCleanup(cls.recorder.stop)
         cls.addClassCleanup(cls.nginx.stop)
-        cls.gw = Gateway(cls.env, name="state", start=False,
-                         extra=f"[authd]\nclients = {json.dumps(sorted({'root', getpass.getuser()}))}\n",
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
                          upstreams=[{"name": "chart", "path_prefix": "/chart", "url": cls.recorder.url},
                                     {"name": "lab", "path_prefix": "/lab", "url": cls.recorder.url,
                                      "identity_header": "X-EHR-User"},
@@ -62,48 +48,15 @@ class Identity(unittest.TestCase):
                          rules=[{"name": "public", "paths": ["/public"], "action": "bypass"},
                                 {"name": "everything else", "action": "two_factor"}])
         cls.addClassCleanup(cls.gw.stop)
-        cls.sk(["init"])
-        cls.sk(["user", "add", "nurse"])
-        cls.sk(["user", "passwd", "nurse"], stdin=PASSWORD + "\n")
-        key = cls.enroll_totp("nurse")
-        cls.authd = Process([sekisho_binary(), "--config", cls.gw.config_path, "authd"],
-                            os.path.join(cls.gw.state_dir, "authd.log"))
+        cls.authd, key = start_authd_with_nurse(sekisho_binary(), cls.gw)
         cls.addClassCleanup(cls.authd.stop)
-        wait_until(lambda: cls.sk(["status"], check=False).returncode == 0, 15, what="authd to answer")
         cls.gw.start()
         # The confirmation spent this step's code; the next step's is accepted (window 1) and unused.
-        r = cls.sk(["login", "nurse", "--session"], stdin=f"{PASSWORD}\n{totp(key, time.time() + 30)}\n",
-                   check=False)
+        r = sekisho(sekisho_binary(), cls.gw.config_path, ["login", "nurse", "--session"],
+                    stdin=f"{PASSWORD}\n{totp(key, time.time() + 30)}\n", check=False)
         lines = r.stdout.strip().splitlines()
         cls.session = lines[-1].strip() if r.returncode == 0 and lines else None
         cls.login_problem = f"`sekisho login nurse --session` exited {r.returncode}: {r.stdout}{r.stderr}"
-
-    @classmethod
-    def sk(cls, args, stdin="", check=True):
-        r = subprocess.run([sekisho_binary(), "--config", cls.gw.config_path] + args, input=stdin,
-                           capture_output=True, text=True, timeout=60)
-        if check and r.returncode != 0:
-            raise AssertionError(f"sekisho {' '.join(args)} failed: {r.stdout}{r.stderr}")
-        return r
-
-    @classmethod
-    def enroll_totp(cls, user):
-        p = subprocess.Popen([sekisho_binary(), "--config", cls.gw.config_path, "totp", "add", user],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        key = None
-        for line in p.stdout:
-            if "enter this key by hand" in line:
-                key = line.rsplit(":", 1)[1].strip().replace(" ", "")
-                break
-        if key is None:
-            p.kill()
-            raise AssertionError("`sekisho totp add` printed no key")
-        p.stdin.write(totp(key, time.time()) + "\n")
-        p.stdin.close()
-        rest = p.stdout.read()
-        if p.wait(30) != 0:
-            raise AssertionError(f"`sekisho totp add` failed: {rest}")
-        return key
 
     def cookie(self):
         if not self.session:

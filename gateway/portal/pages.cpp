@@ -1,0 +1,143 @@
+#include "gateway/portal/pages.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+struct wording {
+  const char* ja;
+  const char* en;
+};
+
+const char* pick(const page_facts& f, wording w) { return f.lang == language::en ? w.en : w.ja; }
+
+wording notice_text(notice n) {
+  switch (n) {
+    case notice::none: return {"", ""};
+    case notice::wrong_password:
+      return {"ユーザー名またはパスワードが違います。もう一度入力してください。",
+              "The user name or password is not right. Please try again."};
+    case notice::wrong_code:
+      return {"コードが違います。認証アプリに今表示されているコードを入力してください。",
+              "That code is not right. Enter the code your authenticator app shows now."};
+    case notice::throttled:
+      return {"失敗が続いたため、しばらくログインできません。%s 秒後にもう一度お試しください。",
+              "Too many failed attempts. Please wait %s seconds, then try again."};
+    case notice::locked:
+      return {"このアカウントはロックされています。管理者に連絡してください。",
+              "This account is locked. Please contact your administrator."};
+    case notice::disabled:
+      return {"このアカウントは使えません。管理者に連絡してください。",
+              "This account is disabled. Please contact your administrator."};
+    case notice::not_enrolled:
+      return {"2つ目の認証（セキュリティキーまたは認証アプリ）がまだ登録されていません。管理者から受け取った登録用リンクを開いてください。",
+              "Your second factor (security key or authenticator app) is not set up yet. Open the enrollment link your administrator gave you."};
+    case notice::login_expired:
+      return {"時間切れです。最初からログインしてください。", "Time ran out. Please log in again from the start."};
+    case notice::form_expired:
+      return {"画面の有効期限が切れました。もう一度入力してください。",
+              "This page expired. Please enter your details again."};
+    case notice::unavailable:
+      return {"ログインの仕組みに接続できません。少し待ってからもう一度お試しください。続く場合は管理者に連絡してください。",
+              "The login service is not answering. Please try again in a moment; if it goes on, contact your administrator."};
+    case notice::logged_out: return {"ログアウトしました。", "You have logged out."};
+  }
+  return {"", ""};
+}
+
+std::string notice_html(const page_facts& f) {
+  if (f.message == notice::none) return "";
+  std::string text = pick(f, notice_text(f.message));
+  if (const auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, std::to_string(f.retry_after));
+  const bool good = f.message == notice::logged_out;
+  return std::string("<p class=\"") + (good ? "ok" : "error") + "\" role=\"" + (good ? "status" : "alert") + "\">" +
+         html_escape(text) + "</p>";
+}
+
+// The other language's link: the same page with ?lang=, which the portal remembers in a cookie.
+std::string language_switch(const page_facts& f) {
+  const bool en = f.lang == language::en;
+  std::string path = f.self_path.empty() ? "/.sekisho/login" : f.self_path;
+  path += path.find('?') == std::string::npos ? "?lang=" : "&lang=";
+  path += en ? "ja" : "en";
+  return "<p class=\"lang\"><a href=\"" + html_escape(path) + "\" lang=\"" + (en ? "ja" : "en") + "\">" +
+         (en ? "日本語" : "English") + "</a></p>";
+}
+
+std::string layout(const page_facts& f, const char* title, const std::string& content) {
+  return std::string("<!doctype html><html lang=\"") + std::string(code_of(f.lang)) +
+         "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+         "<title>" + title + " - Sekisho</title><style>"
+         "body{font-family:sans-serif;font-size:18px;max-width:28em;margin:2em auto;padding:0 1em;color:#111}"
+         "h1{font-size:1.6em}label{display:block;margin-top:1em;font-weight:bold}"
+         "input{font-size:1.2em;width:100%;box-sizing:border-box;padding:.5em;margin-top:.3em}"
+         "button{font-size:1.2em;width:100%;padding:.6em;margin-top:1.5em;cursor:pointer}"
+         ".error{background:#fde8e8;border-left:6px solid #b00020;padding:.6em}"
+         ".ok{background:#e6f4ea;border-left:6px solid #137333;padding:.6em}.lang{text-align:right}"
+         ":focus{outline:3px solid #1a73e8;outline-offset:2px}</style></head><body>" +
+         language_switch(f) + "<h1>" + title + "</h1>" + notice_html(f) + content + "</body></html>\n";
+}
+
+std::string hidden(const char* name, const std::string& value) {
+  return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + html_escape(value) + "\">";
+}
+
+std::string form_start(const char* action, const page_facts& f) {
+  return std::string("<form method=\"post\" action=\"") + action + "\">" + hidden("csrf", f.csrf) +
+         hidden("rd", f.return_path);
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string password_page(const page_facts& f) {
+  const std::string form =
+      form_start("/.sekisho/login", f) + "<label for=\"username\">" + pick(f, {"ユーザー名", "User name"}) +
+      "</label><input id=\"username\" name=\"username\" autocomplete=\"username\" autocapitalize=\"none\" "
+      "spellcheck=\"false\" required autofocus><label for=\"password\">" + pick(f, {"パスワード", "Password"}) +
+      "</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+      "required><button type=\"submit\">" + pick(f, {"次へ", "Next"}) + "</button></form>";
+  return layout(f, pick(f, {"ログイン", "Log in"}), form);
+}
+
+std::string code_page(const page_facts& f) {
+  const std::string form =
+      form_start("/.sekisho/login/code", f) + "<label for=\"code\">" +
+      pick(f, {"認証アプリに表示されている6桁のコード", "The 6-digit code your authenticator app shows"}) +
+      "</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\" "
+      "maxlength=\"64\" required autofocus><p>" +
+      pick(f, {"セキュリティキーや認証アプリが使えないときは、紙のリカバリーコードを入力することもできます。",
+               "If you cannot use your security key or app, you can type one of your printed recovery codes instead."}) +
+      "</p><button type=\"submit\">" + pick(f, {"ログイン", "Log in"}) + "</button></form>";
+  return layout(f, pick(f, {"2つ目の確認", "Second step"}), form);
+}
+
+std::string logged_out_page(const page_facts& f) {
+  const std::string link = std::string("<p><a href=\"/.sekisho/login\">") +
+                           pick(f, {"もう一度ログインする", "Log in again"}) + "</a></p>";
+  return layout(f, pick(f, {"ログアウト", "Log out"}), link);
+}
+
+std::string logout_page(const page_facts& f) {
+  const std::string form = form_start("/.sekisho/logout", f) + "<p>" +
+                           pick(f, {"ログアウトすると、このブラウザーでの作業はすべて閉じられます。",
+                                    "Logging out closes your work in this browser."}) +
+                           "</p><button type=\"submit\">" + pick(f, {"ログアウト", "Log out"}) + "</button></form>";
+  return layout(f, pick(f, {"ログアウト / 利用者の切り替え", "Log out / switch user"}), form);
+}
+
+}  // namespace sekisho::gateway

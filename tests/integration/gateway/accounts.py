@@ -1,0 +1,67 @@
+"""Real accounts for the tests that log in: `sekisho` subcommands against the gateway's state directory, a
+TOTP key enrolled through `sekisho totp add` (codes computed here, RFC 6238), and authd started for real."""
+
+import base64
+import getpass
+import hmac
+import json
+import os
+import struct
+import subprocess
+import time
+
+from processes import Process, wait_until
+
+PASSWORD = "Sakura-Hana#2026"
+
+
+def authd_clients_config():
+    """The [authd] table that lets the test's own user (and root) ask authd."""
+    return f"[authd]\nclients = {json.dumps(sorted({'root', getpass.getuser()}))}\n"
+
+
+def totp(key_b32, at):
+    key = base64.b32decode(key_b32 + "=" * (-len(key_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), "sha1").digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def sekisho(binary, config_path, args, stdin="", check=True):
+    r = subprocess.run([binary, "--config", config_path] + args, input=stdin, capture_output=True, text=True,
+                       timeout=60)
+    if check and r.returncode != 0:
+        raise AssertionError(f"sekisho {' '.join(args)} failed: {r.stdout}{r.stderr}")
+    return r
+
+
+def enroll_totp(binary, config_path, user):
+    """Adds a TOTP key for `user`, confirms it with the current code, and returns the key (base32)."""
+    p = subprocess.Popen([binary, "--config", config_path, "totp", "add", user],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    key = None
+    for line in p.stdout:
+        if "enter this key by hand" in line:
+            key = line.rsplit(":", 1)[1].strip().replace(" ", "")
+            break
+    if key is None:
+        p.kill()
+        raise AssertionError("`sekisho totp add` printed no key")
+    p.stdin.write(totp(key, time.time()) + "\n")
+    p.stdin.close()
+    rest = p.stdout.read()
+    if p.wait(30) != 0:
+        raise AssertionError(f"`sekisho totp add` failed: {rest}")
+    return key
+
+
+def start_authd_with_nurse(binary, gateway):
+    """init, user `nurse` with PASSWORD and a TOTP key, then authd; returns (authd process, key)."""
+    sekisho(binary, gateway.config_path, ["init"])
+    sekisho(binary, gateway.config_path, ["user", "add", "nurse"])
+    sekisho(binary, gateway.config_path, ["user", "passwd", "nurse"], stdin=PASSWORD + "\n")
+    key = enroll_totp(binary, gateway.config_path, "nurse")
+    authd = Process([binary, "--config", gateway.config_path, "authd"], os.path.join(gateway.state_dir, "authd.log"))
+    wait_until(lambda: sekisho(binary, gateway.config_path, ["status"], check=False).returncode == 0, 15,
+               what="authd to answer")
+    return authd, key

@@ -1,0 +1,191 @@
+"""The portal's login pages over real HTTPS, against a real authd and a recording upstream: a route that needs
+two factors sends the browser to the login page; password, then a TOTP code, opens a session and returns to the
+page first asked for, which then sees Remote-User; the same code is refused the next time; forms without their
+token or from another origin are refused; an unknown user sees what a wrong password sees; the return path
+cannot point off site; logout ends the session in authd at once. (Real Chromium tests come with WebAuthn.)"""
+
+import os
+import re
+import sys
+import time
+import unittest
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from accounts import PASSWORD, authd_clients_config, start_authd_with_nurse, totp  # noqa: E402
+from harness import Env, Gateway, RecordingUpstream, main, sekisho_binary, wait_until  # noqa: E402
+
+
+def set_cookies(response):
+    """name → value of every Set-Cookie (value "" when it expires the cookie)."""
+    jar = {}
+    for line in response.headers("Set-Cookie"):
+        pair = line.split(";", 1)[0]
+        name, _, value = pair.partition("=")
+        jar[name.strip()] = "" if "Max-Age=0" in line else value.strip()
+    return jar
+
+
+def hidden(page, name):
+    m = re.search(r'name="%s" value="([^"]*)"' % re.escape(name), page)
+    return m.group(1) if m else None
+
+
+class Browser:
+    """Just enough of a browser: a cookie jar, Origin on POSTs, form encoding."""
+
+    def __init__(self, gw, host):
+        self.gw, self.host, self.jar = gw, host, {}
+
+    def headers(self, extra=()):
+        h = list(extra)
+        live = "; ".join(f"{k}={v}" for k, v in self.jar.items() if v)
+        if live:
+            h.append(("Cookie", live))
+        return h
+
+    def remember(self, r):
+        for k, v in set_cookies(r).items():
+            self.jar[k] = v
+        return r
+
+    def get(self, target, extra=()):
+        return self.remember(self.gw.request("GET", target, host=self.host, headers=self.headers(extra)))
+
+    def post(self, target, fields, origin=True):
+        body = urllib.parse.urlencode(fields).encode()
+        extra = [("Content-Type", "application/x-www-form-urlencoded")]
+        if origin:
+            extra.append(("Origin", f"https://{self.host}"))
+        return self.remember(self.gw.request("POST", target, host=self.host, headers=self.headers(extra), body=body))
+
+
+class Portal(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.recorder = RecordingUpstream()
+        cls.addClassCleanup(cls.recorder.stop)
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
+                         upstreams=[{"name": "chart", "url": cls.recorder.url}],
+                         rules=[{"name": "everything", "action": "two_factor"}])
+        cls.addClassCleanup(cls.gw.stop)
+        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
+        cls.addClassCleanup(cls.authd.stop)
+        cls.gw.start()
+
+    def browser(self):
+        return Browser(self.gw, f"ehr.test:{self.gw.port}")
+
+    def login_form(self, b, target="/chart/patient?id=42"):
+        first = b.get(target)
+        self.assertEqual(first.status, 302, first)
+        page = b.get(first.header("Location"))
+        self.assertEqual(page.status, 200, page)
+        return page.text
+
+    def test_password_then_code_opens_the_page_first_asked_for_once(self):
+        b = self.browser()
+        page = self.login_form(b)
+        self.assertIn('lang="ja"', page)
+        self.assertIn("ログイン", page)
+        self.assertEqual(hidden(page, "rd"), "/chart/patient?id=42")
+        r = b.post("/.sekisho/login", {"username": "nurse", "password": PASSWORD, "csrf": hidden(page, "csrf"),
+                                       "rd": hidden(page, "rd")})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn('name="code"', r.text)
+        self.assertTrue(b.jar.get("__Host-sekisho-pending"))
+        # The enrollment spent this step's code; the next step's is accepted (window 1) and unused.
+        code = totp(self.key, time.time() + 30)
+        r = b.post("/.sekisho/login/code", {"code": code, "csrf": hidden(r.text, "csrf"), "rd": hidden(r.text, "rd")})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/chart/patient?id=42")
+        self.assertIn("__Host-sekisho=", ";".join(r.headers("Set-Cookie")))
+        self.assertTrue(any("HttpOnly" in c and "Secure" in c and "SameSite=Lax" in c and "Path=/" in c
+                            for c in r.headers("Set-Cookie") if c.startswith("__Host-sekisho=")))
+        self.assertEqual(b.jar.get("__Host-sekisho-pending"), "")
+        before = len(self.recorder.requests)
+        r = b.get("/chart/patient?id=42")
+        self.assertEqual(r.status, 200, r)
+        head = self.recorder.requests[before][0].decode("latin-1")
+        self.assertIn("\r\nRemote-User: nurse\r\n", head)
+        self.assertNotIn("__Host-sekisho", head)  # no portal cookie reaches the upstream
+
+        # The same code again, in a new login: refused (codes are single-use).
+        b2 = self.browser()
+        page = self.login_form(b2)
+        r = b2.post("/.sekisho/login", {"username": "nurse", "password": PASSWORD, "csrf": hidden(page, "csrf")})
+        r = b2.post("/.sekisho/login/code", {"code": code, "csrf": hidden(r.text, "csrf")})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("コードが違います", r.text)
+        self.assertNotIn("__Host-sekisho", b2.jar.keys() - {"__Host-sekisho-csrf", "__Host-sekisho-pending"})
+
+        # Logout ends the session in authd: the cookie no longer opens anything, on any worker.
+        session = b.jar["__Host-sekisho"]
+        page = b.get("/.sekisho/logout").text
+        r = b.post("/.sekisho/logout", {"csrf": hidden(page, "csrf")})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("ログアウトしました", r.text)
+        self.assertEqual(b.jar["__Host-sekisho"], "")
+        stale = [("Cookie", f"__Host-sekisho={session}")]
+        wait_until(lambda: self.gw.request("GET", "/chart/x", host=b.host, headers=stale).status == 302, 10,
+                   what="the closed session to be refused")
+
+    def test_unknown_user_and_wrong_password_see_the_same_page(self):
+        pages = []
+        for user, password in (("nurse", "not-the-Password#1"), ("nobody-here", PASSWORD)):
+            b = self.browser()
+            page = self.login_form(b)
+            r = b.post("/.sekisho/login", {"username": user, "password": password, "csrf": hidden(page, "csrf")})
+            self.assertEqual(r.status, 200, r)
+            self.assertIn("ユーザー名またはパスワードが違います", r.text)
+            pages.append(r.text.replace(hidden(r.text, "csrf"), "TOKEN"))
+        self.assertEqual(pages[0], pages[1])
+
+    def test_forms_without_their_token_or_from_another_origin_are_refused(self):
+        b = self.browser()
+        page = self.login_form(b)
+        token = hidden(page, "csrf")
+        good = {"username": "nurse", "password": PASSWORD, "csrf": token}
+        for name, r in (("no token", b.post("/.sekisho/login", dict(good, csrf=""))),
+                        ("wrong token", b.post("/.sekisho/login", dict(good, csrf="x" * len(token)))),
+                        ("no Origin or Referer", b.post("/.sekisho/login", good, origin=False))):
+            self.assertEqual(r.status, 403, name)
+            self.assertIn("有効期限", r.text, name)
+            self.assertIsNone(b.jar.get("__Host-sekisho-pending"), name)
+        other = self.gw.request("POST", "/.sekisho/login", host=b.host, body=urllib.parse.urlencode(good).encode(),
+                                headers=b.headers([("Origin", "https://evil.example"),
+                                                   ("Content-Type", "application/x-www-form-urlencoded")]))
+        self.assertEqual(other.status, 403)
+
+    def test_the_return_path_never_leaves_the_site(self):
+        b = self.browser()
+        for rd in ("//evil.example/", "/\\evil.example", "https://evil.example/", "/%2F%2Fevil.example",
+                   "/%5Cevil.example", " /chart", "/chart%0d%0aSet-Cookie:x", "javascript:alert(1)",
+                   "/.sekisho/login?rd=//evil.example"):
+            page = b.get("/.sekisho/login?rd=" + urllib.parse.quote(rd, safe="")).text
+            self.assertEqual(hidden(page, "rd"), "/", rd)
+        page = b.get("/.sekisho/login?rd=" + urllib.parse.quote("/chart/a?b=c", safe="")).text
+        self.assertEqual(hidden(page, "rd"), "/chart/a?b=c")
+
+    def test_english_by_accept_language_and_by_the_switch(self):
+        b = self.browser()
+        page = b.get("/.sekisho/login", extra=[("Accept-Language", "en-US,en;q=0.9,ja;q=0.8")]).text
+        self.assertIn('lang="en"', page)
+        self.assertIn("User name", page)
+        page = b.get("/.sekisho/login?lang=ja", extra=[("Accept-Language", "en-US")]).text
+        self.assertIn('lang="ja"', page)
+        self.assertEqual(b.jar.get("__Host-sekisho-lang"), "ja")
+        page = b.get("/.sekisho/login", extra=[("Accept-Language", "en-US")]).text  # the choice sticks
+        self.assertIn('lang="ja"', page)
+
+    def test_an_oversized_form_is_refused(self):
+        b = self.browser()
+        self.login_form(b)
+        r = b.post("/.sekisho/login", {"username": "nurse", "password": "x" * 9000, "csrf": b.jar["__Host-sekisho-csrf"]})
+        self.assertEqual(r.status, 413)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,8 @@ std::string hex_encode(std::string_view bytes);
 // RFC 3986 percent-encoding: every byte but the unreserved characters (and those in `also_keep`) as %XX.
 std::string percent_encode(std::string_view text, std::string_view also_keep = {});
 std::optional<std::string> hex_decode(std::string_view text);
+// %XX escapes decoded (either case); '+' becomes a space only in form encoding. nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 // Base32 without padding, upper case (otpauth:// secrets).

@@ -16,9 +16,6 @@ using form_fields = std::map<std::string, std::string, std::less<>>;
 // check have seen?), more than 16 fields, or a body over max_form_bytes.
 std::optional<form_fields> parse_form(std::string_view body);
 
-// One %XX-decoded query or form component ('+' a space unless told otherwise); nullopt for a malformed escape.
-std::optional<std::string> form_decode(std::string_view text, bool plus_is_space = true);
-
 // The value of `name` in a query string ("a=1&rd=%2Fx"), decoded; "" when absent or malformed.
 std::string query_value(std::string_view query, std::string_view name);
 

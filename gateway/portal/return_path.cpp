@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "gateway/portal/form.hpp"
+#include "core/util/encoding.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -22,7 +22,7 @@ bool plain_path(std::string_view p) {
 
 std::string safe_return_path(std::string_view requested) {
   // The decoded form must be plain too: a server or browser that decodes once more must not find a host.
-  const auto decoded = form_decode(requested, false);
+  const auto decoded = percent_decode(requested);
   if (!plain_path(requested) || !decoded || !plain_path(*decoded)) return "/";
   if (requested.starts_with("/.sekisho/") || decoded->starts_with("/.sekisho/")) return "/";
   return std::string(requested);

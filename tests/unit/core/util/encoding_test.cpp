@@ -40,3 +40,14 @@ TEST_CASE("percent_encode keeps unreserved characters and the ones asked for, an
   CHECK(sekisho::percent_encode("看") == "%E7%9C%8B");
   CHECK(sekisho::percent_encode(std::string_view("\0", 1), std::string_view("\0", 1)) == "%00");
 }
+
+TEST_CASE("percent_decode decodes %XX in either case, '+' only in form encoding, and refuses broken escapes") {
+  CHECK(percent_decode("a%2Fb%2fc") == "a/b/c");
+  CHECK(percent_decode("a+b") == "a+b");
+  CHECK(percent_decode("a+b", true) == "a b");
+  CHECK(percent_decode("%00") == std::string(1, '\0'));
+  CHECK_FALSE(percent_decode("%").has_value());
+  CHECK_FALSE(percent_decode("%4").has_value());
+  CHECK_FALSE(percent_decode("%g0").has_value());
+  CHECK(percent_decode(percent_encode("パス word/?&")) == "パス word/?&");
+}

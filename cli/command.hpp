@@ -26,5 +26,6 @@ std::vector<command> backup_commands();
 std::vector<command> daemon_commands();
 std::vector<command> gateway_commands();
 std::vector<command> run_commands();
+std::vector<command> session_commands();
 
 }  // namespace sekisho::cli

@@ -119,8 +119,9 @@ void read_all(const toml::value& root, config& c) {
   e.duration("lifetime", c.enrollment.lifetime, seconds(300), seconds(30 * 86400));
 
   auto se = reader_for(root, "session");
-  se.duration("idle_timeout", c.session.idle_timeout, seconds(60), seconds(24 * 3600));
-  se.duration("absolute_timeout", c.session.absolute_timeout, seconds(300), seconds(7 * 24 * 3600));
+  // NIST SP 800-63B-4 §2.2.3 (AAL2): inactivity at most 1 h, overall at most 24 h.
+  se.duration("idle_timeout", c.session.idle_timeout, seconds(60), seconds(3600));
+  se.duration("absolute_timeout", c.session.absolute_timeout, seconds(300), seconds(24 * 3600));
   if (c.session.absolute_timeout < c.session.idle_timeout)
     se.fail("absolute_timeout", "must not be below idle_timeout");
 

@@ -59,7 +59,7 @@ struct enrollment_config {
 };
 
 struct session_config {
-  std::chrono::seconds idle_timeout{30 * 60};       // closed after this long without a request
+  std::chrono::seconds idle_timeout{15 * 60};       // closed after this long without a request
   std::chrono::seconds absolute_timeout{12 * 3600}; // closed this long after login, whatever happens (a shift)
 };
 

@@ -66,7 +66,7 @@ lifetime = "72h"
 
 [session]
 # A web session ends after this long without a request (a workstation left unlocked)…
-idle_timeout = "30m"
+idle_timeout = "15m"
 # …and this long after login, whatever happens (one shift).
 absolute_timeout = "12h"
 

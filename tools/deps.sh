@@ -15,16 +15,27 @@ packages=(
   # tests: an independent TOTP implementation, the sqlite3 shell to tamper with a database, a real
   # upstream (nginx) and HTTP client (curl) for the gateway; wrk for the benchmarks
   oathtool sqlite3 nginx-light curl wrk
+  # browser tests: Debian's Chromium, driven by playwright-core (from npm) through the DevTools protocol,
+  # and a Japanese font so that the screenshots show the pages as a clinic's PC does
+  chromium nodejs fonts-ipafont-gothic
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "Installing: ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# playwright-core for the browser tests, the version pinned by tests/integration/browser/package-lock.json.
+browser_tests="$(dirname "$0")/../tests/integration/browser"
+if [ ! -f "$browser_tests/node_modules/playwright-core/package.json" ]; then
+  command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+  echo "Installing playwright-core (npm)"
+  npm ci --prefix "$browser_tests" --no-audit --no-fund --loglevel=error
+fi

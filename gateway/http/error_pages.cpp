@@ -43,7 +43,10 @@ void add_own_page_headers(text_response& r) {
   r.set(http::field::cache_control, "no-store");
   r.set(http::field::x_frame_options, "DENY");
   r.set("X-Content-Type-Options", "nosniff");
-  r.set("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the portal's own
+  // form posts, and the CSRF check (which wants this origin) would refuse every login. Other sites still
+  // get nothing.
+  r.set("Referrer-Policy", "same-origin");
   r.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
 }
 

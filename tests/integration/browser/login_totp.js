@@ -1,0 +1,38 @@
+// A nurse opens a patient page, is sent to the login page, logs in with password and a code from her
+// authenticator app using only the keyboard, lands on the patient page she asked for, logs out, and the
+// EHR is closed again.
+'use strict';
+const { run, totp } = require('./browser');
+
+run(async (j, { page, screenshot }) => {
+  const out = {};
+  await page.goto(`${j.base}/patients/P000123`);
+  out.login_url = page.url();
+  out.login_lang = await page.getAttribute('html', 'lang');
+  out.login_heading = await page.textContent('h1');
+  await screenshot('login');
+
+  await page.keyboard.type(j.user);  // the user name field has the focus
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(j.password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#code');
+  out.code_focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  await screenshot('code');
+
+  await page.keyboard.type(totp(j.totp_key, Date.now() / 1000 + 30));
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  out.after_login_url = page.url();
+  out.after_login_text = await page.textContent('body');
+  await screenshot('ehr');
+
+  await page.goto(`${j.base}/.sekisho/logout`);
+  await screenshot('logout');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  out.logged_out_text = await page.textContent('body');
+  await screenshot('logged-out');
+  await page.goto(`${j.base}/patients/P000123`);
+  out.after_logout_url = page.url();
+  out.cookies = (await page.context().cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite }));
+  return out;
+});

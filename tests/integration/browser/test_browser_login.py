@@ -1,0 +1,86 @@
+"""The portal in real headless Chromium (Debian's `chromium`, driven by playwright-core from npm) in front of
+the bundled demo EHR: a nurse logs in with password and a TOTP code using only the keyboard and lands on the
+patient page she asked for, which shows her name from Remote-User; logout closes the EHR again. Every page is
+saved as a screenshot (Japanese, 1366×768) under build/test-output/browser/. The browser must load nothing
+from anywhere but the gateway."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "gateway"))
+from accounts import PASSWORD, authd_clients_config, start_authd_with_nurse  # noqa: E402
+from harness import Env, Gateway, Process, free_port, main, sekisho_binary, wait_for_port  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+
+def screenshots_dir(name):
+    d = os.path.join(os.path.dirname(os.path.dirname(sekisho_binary())), "test-output", "browser", name)
+    shutil.rmtree(d, ignore_errors=True)
+    return d
+
+
+def run_scenario(script, job, timeout=120):
+    """Runs a Node scenario; returns its JSON result, failing the test with its error when it failed."""
+    for need in ("/usr/bin/chromium", os.path.join(HERE, "node_modules", "playwright-core")):
+        if not os.path.exists(need):
+            raise AssertionError(f"{need} is missing: tools/deps.sh installs it")
+    r = subprocess.run(["node", os.path.join(HERE, script), json.dumps(job)], capture_output=True, text=True,
+                       timeout=timeout)
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        raise AssertionError(f"{script} printed no result (exit {r.returncode}): {r.stdout}{r.stderr}")
+    result = json.loads(lines[-1])
+    if not result.get("ok"):
+        raise AssertionError(f"{script} failed at {result.get('url')}: {result.get('error')}")
+    return result
+
+
+class BrowserLogin(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        ehr_port = free_port()
+        cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
+                           f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
+        cls.addClassCleanup(cls.ehr.stop)
+        wait_for_port(ehr_port)
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
+                         upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
+                         rules=[{"name": "everything", "action": "two_factor"}])
+        cls.addClassCleanup(cls.gw.stop)
+        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
+        cls.addClassCleanup(cls.authd.stop)
+        cls.gw.start()
+
+    def job(self, name):
+        return {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": "nurse",
+                "password": PASSWORD, "totp_key": self.key, "screenshots": screenshots_dir(name)}
+
+    def test_password_and_code_by_keyboard_then_logout(self):
+        r = run_scenario("login_totp.js", self.job("login_totp"))
+        self.assertIn("/.sekisho/login?rd=/patients/P000123", r["login_url"])
+        self.assertEqual(r["login_lang"], "ja")
+        self.assertEqual(r["login_heading"], "ログイン")
+        self.assertEqual(r["code_focused"], "code")
+        self.assertEqual(r["after_login_url"], f"https://ehr.test:{self.gw.port}/patients/P000123")
+        self.assertIn("ログイン中: nurse", r["after_login_text"])
+        self.assertIn("山田 太郎", r["after_login_text"])
+        self.assertIn("ログアウトしました", r["logged_out_text"])
+        self.assertIn("/.sekisho/login", r["after_logout_url"])
+        self.assertEqual(r["external_requests"], [])
+        session = [c for c in r["cookies"] if c["name"] == "__Host-sekisho"]
+        self.assertEqual(session, [], "logout leaves no session cookie in the browser")
+        for c in r["cookies"]:
+            if c["name"].startswith("__Host-sekisho"):
+                self.assertTrue(c["secure"], c)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,8 +20,8 @@ std::string pending_logins::add(std::int64_t user_id, std::string user, std::str
   return handle;
 }
 
-std::optional<pending_logins::entry> pending_logins::use(std::string_view handle, std::string_view source,
-                                                         std::int64_t now) {
+std::optional<pending_logins::entry> pending_logins::find_live(std::string_view handle, std::string_view source,
+                                                               std::int64_t now, bool count) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(sha256(handle));
   if (it == entries_.end()) return std::nullopt;
@@ -30,8 +30,18 @@ std::optional<pending_logins::entry> pending_logins::use(std::string_view handle
     if (e.expires_at <= now || e.attempts_left <= 0) entries_.erase(it);
     return std::nullopt;
   }
-  --e.attempts_left;
+  if (count) --e.attempts_left;
   return e;
+}
+
+std::optional<pending_logins::entry> pending_logins::use(std::string_view handle, std::string_view source,
+                                                         std::int64_t now) {
+  return find_live(handle, source, now, true);
+}
+
+std::optional<pending_logins::entry> pending_logins::peek(std::string_view handle, std::string_view source,
+                                                          std::int64_t now) {
+  return find_live(handle, source, now, false);
 }
 
 void pending_logins::finish(std::string_view handle) {

@@ -27,10 +27,14 @@ class pending_logins {
   std::string add(std::int64_t user_id, std::string user, std::string source, std::int64_t now);
   // The entry if the handle is live and used from the same address; counts one attempt.
   std::optional<entry> use(std::string_view handle, std::string_view source, std::int64_t now);
+  // The same without counting an attempt: for steps that prove nothing yet (asking for a WebAuthn
+  // challenge). The attempt is counted when the answer comes back (use).
+  std::optional<entry> peek(std::string_view handle, std::string_view source, std::int64_t now);
   void finish(std::string_view handle);
 
  private:
   void drop_expired(std::int64_t now);
+  std::optional<entry> find_live(std::string_view handle, std::string_view source, std::int64_t now, bool count);
 
   std::int64_t ttl_;
   int attempts_;

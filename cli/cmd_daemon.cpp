@@ -14,6 +14,7 @@
 #include "authd/login_requests.hpp"
 #include "authd/session_requests.hpp"
 #include "authd/server.hpp"
+#include "authd/webauthn_requests.hpp"
 #include "cli/command.hpp"
 #include "cli/admin_context.hpp"
 #include "cli/terminal.hpp"
@@ -72,6 +73,8 @@ int run_authd(const args&, const fs::path& config_path) {
   if (!audit_key) return fail(audit_key.message());
   auto uids = authd::resolve_client_uids(cfg->authd.clients);
   if (!uids) return fail("authd.clients: " + uids.message());
+  auto webauthn = authd::load_webauthn_settings(cfg->webauthn);
+  if (!webauthn) return fail(webauthn.message());
 
   // SIGTERM/SIGINT are taken by a waiting thread, not an async handler.
   sigset_t stop_signals;
@@ -89,6 +92,11 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::register_builtin_requests(table);
   authd::register_login_requests(table, auth, pending, sessions, system_clock_fn());
   authd::register_session_requests(table, sessions);
+  authd::webauthn_challenges challenges;
+  authd::register_webauthn_requests(table, {*webauthn, auth, pool, pending, challenges, sessions, system_clock_fn()});
+  if (webauthn->rp.origins.empty())
+    std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
+                 "only wildcards); security keys cannot be used until webauthn.origins is set\n";
   authd::server srv(cfg->authd.socket, table,
                     {cfg->authd.max_connections, cfg->authd.request_timeout, std::move(*uids)});
   if (auto r = srv.listen(); !r) return fail(r.message());

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "authd/webauthn_settings.hpp"
 #include "cli/admin_context.hpp"
 #include "cli/command.hpp"
 #include "cli/enrollment.hpp"
@@ -105,11 +106,18 @@ int run_check_config(const args&, const fs::path& config_path) {
   if (!cfg) return fail(cfg.message());
   auto ctx = admin_context::open(config_path, true);
   if (!ctx) return fail(ctx.message());
+  auto webauthn = authd::load_webauthn_settings(cfg->webauthn);
+  if (!webauthn) return fail(webauthn.message());
+  std::string origins;
+  for (const auto& o : webauthn->rp.origins) origins += (origins.empty() ? "" : " ") + o;
   std::cout << config_path.string() << ": ok\n"
             << "  state_dir  " << cfg->state_dir.string() << "\n"
             << "  database   " << cfg->database.string() << "\n"
             << "  socket     " << cfg->authd.socket.string() << "\n"
-            << "  profile    " << to_string(cfg->password.profile) << "\n";
+            << "  profile    " << to_string(cfg->password.profile) << "\n"
+            << "  rp_id      " << webauthn->rp.id << "\n"
+            << "  origins    " << (origins.empty() ? "(none: set webauthn.origins to use security keys)" : origins)
+            << "\n";
   return exit_ok;
 }
 

@@ -12,6 +12,7 @@
 #include "core/password/password_policy.hpp"
 #include "core/store/factor_store.hpp"
 #include "core/store/throttle_store.hpp"
+#include "core/store/webauthn_store.hpp"
 #include "core/throttle/throttle.hpp"
 
 namespace sekisho::cli {
@@ -83,11 +84,11 @@ int run_list(const args&, const fs::path& config_path) {
   auto ctx = admin_context::open(config_path, false);
   if (!ctx) return fail(ctx.message());
   std::cout << std::left << std::setw(20) << "USER" << std::setw(10) << "STATE" << std::setw(7) << "ADMIN"
-            << std::setw(6) << "TOTP" << std::setw(10) << "RECOVERY" << "LAST LOGIN\n";
+            << std::setw(6) << "TOTP" << std::setw(6) << "KEYS" << std::setw(10) << "RECOVERY" << "LAST LOGIN\n";
   for (const auto& u : store::list_users(ctx->db)) {
     std::cout << std::setw(20) << u.name << std::setw(10) << state_of(*ctx, u) << std::setw(7)
               << (u.is_admin ? "yes" : "no") << std::setw(6) << store::totp_for_user(ctx->db, u.id, true).size()
-              << std::setw(10) << store::unused_recovery_codes(ctx->db, u.id).size() << when(u.last_login_at) << "\n";
+              << std::setw(6) << store::count_webauthn_for_user(ctx->db, u.id) << std::setw(10) << store::unused_recovery_codes(ctx->db, u.id).size() << when(u.last_login_at) << "\n";
   }
   return exit_ok;
 }
@@ -112,6 +113,9 @@ int run_show(const args& a, const fs::path& config_path) {
   for (const auto& r : store::totp_for_user(t.ctx->db, u.id, false))
     std::cout << "totp            " << r.label << " (" << r.algorithm << ", " << r.digits << " digits"
               << (r.confirmed ? "" : ", unconfirmed") << ")\n";
+  for (const auto& k : store::webauthn_for_user(t.ctx->db, u.id))
+    std::cout << "security key    " << k.name << " (added " << when(k.created_at) << ", last used "
+              << when(k.last_used_at) << (k.backup_eligible ? ", passkey that may be synced" : "") << ")\n";
   std::cout << "recovery codes  " << store::unused_recovery_codes(t.ctx->db, u.id).size() << " unused\n";
   return exit_ok;
 }
@@ -178,8 +182,7 @@ int run_reset_factors(const args& a, const fs::path& config_path) {
   if (t.error) return t.error;
   {
     store::transaction tx(t.ctx->db);
-    store::delete_totp_for_user(t.ctx->db, t.user->id);
-    store::delete_recovery_codes(t.ctx->db, t.user->id);
+    store::delete_second_factors(t.ctx->db, t.user->id);
     t.ctx->audit("user.reset_factors", t.user->name, "success");
     tx.commit();
   }

@@ -10,6 +10,7 @@
 
 #include "core/config/gateway_reader.hpp"
 #include "core/config/table_reader.hpp"
+#include "core/config/webauthn_reader.hpp"
 #include "core/util/utf8.hpp"
 
 namespace sekisho {
@@ -33,6 +34,7 @@ const std::map<std::string, std::set<std::string>>& schema() {
       {"enrollment", {"url", "lifetime"}},
       {"session", {"idle_timeout", "absolute_timeout"}},
       {"keys", {"master_key_file"}},
+      {"webauthn", config_detail::webauthn_keys()},
   };
   return s;
 }
@@ -136,6 +138,7 @@ void read_all(const toml::value& root, config& c) {
   c.audit.key_file = inside(c.state_dir, audit_key);
   c.master_key_file = inside(c.state_dir, master);
   config_detail::read_gateway_config(root, c.state_dir, c.gateway);
+  config_detail::read_webauthn_config(reader_for(root, "webauthn"), c.state_dir, c.gateway, c.webauthn);
 }
 
 }  // namespace

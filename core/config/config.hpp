@@ -63,6 +63,24 @@ struct session_config {
   std::chrono::seconds absolute_timeout{12 * 3600}; // closed this long after login, whatever happens (a shift)
 };
 
+enum class webauthn_user_verification { preferred, required };
+enum class webauthn_attestation { none, required };
+
+// The relying party security keys and passkeys are registered for (WebAuthn). The defaults follow the
+// gateway: its first certificate host and every host and port it serves over HTTPS.
+struct webauthn_config {
+  std::string rp_id;                  // a domain name, never an IP address (WA-G-01)
+  std::string rp_name = "Sekisho";    // shown by the browser while registering
+  std::vector<std::string> origins;   // exact "https://host[:port]" values, each host rp_id or below it
+  webauthn_user_verification user_verification = webauthn_user_verification::preferred;
+  // none: any attestation (none included) is accepted and what is verifiable is verified;
+  // required: only authenticators whose attestation chains to trusted_roots (and, if aaguids is
+  // not empty, of those models).
+  webauthn_attestation attestation = webauthn_attestation::none;
+  std::vector<std::filesystem::path> trusted_roots;  // PEM files, absolute
+  std::vector<std::string> aaguids;                  // 16 raw bytes each
+};
+
 struct config {
   std::filesystem::path source;     // the file it came from
   std::filesystem::path state_dir;  // absolute
@@ -76,6 +94,7 @@ struct config {
   enrollment_config enrollment;
   session_config session;
   gateway_config gateway;
+  webauthn_config webauthn;
 };
 
 inline constexpr std::string_view default_config_path = "/etc/sekisho/sekisho.toml";

@@ -73,6 +73,25 @@ absolute_timeout = "12h"
 [keys]
 # AES-256-GCM key that seals TOTP secrets. Relative paths are inside state_dir.
 master_key_file = "master.key"
+
+[webauthn]
+# Security keys and passkeys. The RP ID is the domain they are registered for: a domain name, never an
+# IP address. Default: the first host of the first [[gateway.certificate]] ("localhost" without one).
+#rp_id = "ehr.clinic.example"
+# The name the browser shows while registering.
+rp_name = "Sekisho"
+# The exact origins allowed to use them, each the RP ID or a host below it. Default: "https://HOST" (plus
+# ":PORT" unless 443) for every certificate host and every gateway.listen port.
+#origins = ["https://ehr.clinic.example"]
+# "preferred": a key without PIN or fingerprint still counts as a second factor after the password.
+# "required": refuse keys that did not verify their user.
+user_verification = "preferred"
+# "none": accept any security key or passkey (what can be verified is verified).
+# "required": only keys whose attestation chains to trusted_roots (PEM files, inside state_dir when
+# relative) and, when aaguids lists any, only those models (UUIDs) — for hospital-issued keys.
+attestation = "none"
+trusted_roots = []
+aaguids = []
 )toml";
 
 }  // namespace

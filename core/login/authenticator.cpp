@@ -9,6 +9,7 @@
 #include "core/store/audit_store.hpp"
 #include "core/store/factor_store.hpp"
 #include "core/store/user_store.hpp"
+#include "core/store/webauthn_store.hpp"
 #include "core/totp/totp.hpp"
 
 namespace sekisho::login {
@@ -18,8 +19,11 @@ namespace {
 std::string throttle_name(const std::string& canonical) { return canonical.empty() ? "?invalid" : canonical; }
 
 audit::audit_event make_event(std::string_view event, std::string_view user, const context& ctx,
-                              std::string_view method, std::string_view result, std::string_view reason) {
+                              std::string_view method, std::string_view result, std::string_view reason,
+                              audit_fields fields = {}) {
   nlohmann::json d = {{"reason", reason}};
+  for (const auto& [key, value] : fields)
+    if (!value.empty()) d[std::string(key)] = value;
   if (!ctx.service.empty()) d["service"] = ctx.service;
   if (!ctx.host.empty()) d["host"] = ctx.host;
   // The caller's strings are attacker-controlled: serialise, never paste, so they cannot add keys.
@@ -102,10 +106,11 @@ bool authenticator::throttled(store::database& db, const std::string& name, cons
 }
 
 void authenticator::fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
-                         std::string_view event, std::string_view method, std::string_view reason) {
+                         std::string_view event, std::string_view method, std::string_view reason,
+                         audit_fields fields) {
   store::transaction tx(db);
   const int failures = throttle_.record_failure(db, name, ctx.source, now);
-  store::append_audit(db, audit_key_, make_event(event, name, ctx, method, "failure", reason), now);
+  store::append_audit(db, audit_key_, make_event(event, name, ctx, method, "failure", reason, fields), now);
   if (failures == cfg_.throttle.lock_after)
     store::append_audit(db, audit_key_, make_event("account.locked", name, ctx, method, "locked", "too_many_failures"),
                         now);
@@ -139,8 +144,9 @@ password_outcome authenticator::check_password(std::string_view user, const secr
     if (auto h = hasher_.hash(password.view())) store::set_password_hash(*db, u->id, *h, u->must_change_password, now);
   out.must_change_password = u->must_change_password;
   out.has_totp = !store::totp_for_user(*db, u->id, true).empty();
+  out.has_webauthn = store::count_webauthn_for_user(*db, u->id) > 0;
   out.recovery_codes_left = static_cast<int>(store::unused_recovery_codes(*db, u->id).size());
-  const bool enrolled = out.has_totp;
+  const bool enrolled = out.has_totp || out.has_webauthn;
   out.result = enrolled ? status::ok : status::not_enrolled;
   store::append_audit(*db, audit_key_,
                       make_event("login.password", name, ctx, "password", enrolled ? "success" : "info",
@@ -178,41 +184,66 @@ bool authenticator::try_recovery(store::database& db, std::int64_t user_id, std:
   return false;
 }
 
+factor_check authenticator::check_code(store::database& db, std::int64_t user_id, std::string_view code,
+                                      std::int64_t now) {
+  factor_check c;
+  c.reason = "wrong_code";
+  const auto typed = strip_spaces(code);
+  if (all_digits(typed) && typed.size() == static_cast<std::size_t>(cfg_.totp.digits)) {
+    c.method = "totp";
+    c.ok = try_totp(db, user_id, typed, now, &c.reason);
+  } else if (auto rc = recovery::normalize_code(typed)) {
+    c.method = "recovery";
+    c.ok = try_recovery(db, user_id, *rc, now, &c.recovery_codes_left);
+  }
+  if (c.ok) c.reason = "code_ok";
+  return c;
+}
+
 factor_outcome authenticator::check_second_factor(std::int64_t user_id, const secret& code, const context& ctx) {
+  return check_second_factor(
+      user_id, [&](store::database& db, std::int64_t now) { return check_code(db, user_id, code.view(), now); }, ctx);
+}
+
+factor_outcome authenticator::check_second_factor(std::int64_t user_id, const factor_checker& check,
+                                                  const context& ctx) {
   factor_outcome out;
   auto db = pool_.acquire();
   auto u = store::find_user_by_id(*db, user_id);
   if (!u || u->disabled) return out;
   if (throttled(*db, u->name, ctx, now_(), &out.result, &out.retry_after, "login.second_factor")) return out;
 
-  const auto typed = strip_spaces(code.view());
-  std::string reason = "wrong_code";
-  bool ok = false;
   const auto now = now_();
-  if (all_digits(typed) && typed.size() == static_cast<std::size_t>(cfg_.totp.digits)) {
-    out.method = "totp";
-    ok = try_totp(*db, user_id, typed, now, &reason);
-  } else if (auto rc = recovery::normalize_code(typed)) {
-    out.method = "recovery";
-    ok = try_recovery(*db, user_id, *rc, now, &out.recovery_codes_left);
-  }
-  if (!ok) {
-    fail(*db, u->name, ctx, now, "login.second_factor", out.method.empty() ? "unknown" : out.method, reason);
+  const auto c = check(*db, now);
+  out.method = c.method;
+  out.recovery_codes_left = c.recovery_codes_left;
+  if (!c.ok) {
+    fail(*db, u->name, ctx, now, "login.second_factor", c.method.empty() ? "unknown" : c.method, c.reason,
+         {{"credential", c.credential}});
     return out;
   }
   store::transaction tx(*db);
   throttle_.record_success(*db, u->name);
   store::record_login(*db, user_id, now);
-  store::append_audit(*db, audit_key_, make_event("login.second_factor", u->name, ctx, out.method, "success", "code_ok"),
+  store::append_audit(*db, audit_key_,
+                      make_event("login.second_factor", u->name, ctx, c.method, "success", c.reason,
+                                 {{"credential", c.credential}}),
                       now);
-  if (out.method == "recovery")
+  if (c.method == "recovery")
     store::append_audit(*db, audit_key_,
                         make_event("recovery_code.used", u->name, ctx, "recovery", "info",
-                                   std::to_string(out.recovery_codes_left) + "_left"),
+                                   std::to_string(c.recovery_codes_left) + "_left"),
                         now);
   tx.commit();
   out.result = status::ok;
+  out.user_id = user_id;
   return out;
+}
+
+void authenticator::audit(store::database& db, std::string_view event, std::string_view user, const context& ctx,
+                          std::string_view method, std::string_view result, std::string_view reason,
+                          audit_fields fields) const {
+  store::append_audit(db, audit_key_, make_event(event, user, ctx, method, result, reason, fields), now_());
 }
 
 factor_outcome authenticator::login(std::string_view user, const secret& password, const secret& code,
@@ -232,7 +263,7 @@ account_state authenticator::account_status(std::string_view user) {
   if (!u) return account_state::unknown;
   if (u->disabled) return account_state::disabled;
   if (throttle_.check(*db, name, "", now_()).locked) return account_state::locked;
-  if (store::totp_for_user(*db, u->id, true).empty()) return account_state::not_enrolled;
+  if (store::count_second_factors(*db, u->id) == 0) return account_state::not_enrolled;
   return account_state::active;
 }
 

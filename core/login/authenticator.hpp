@@ -2,8 +2,11 @@
 // SSH, RADIUS) goes through here, so policy, single-use codes and lockout are shared.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/config/config.hpp"
 #include "core/password/password_hasher.hpp"
@@ -40,6 +43,7 @@ struct password_outcome {
   std::string user;
   bool must_change_password = false;
   bool has_totp = false;
+  bool has_webauthn = false;
   int recovery_codes_left = 0;
 };
 
@@ -56,10 +60,26 @@ std::string_view to_string(account_state s);
 struct factor_outcome {
   status result = status::denied;
   std::int64_t retry_after = 0;
-  std::string method;  // totp or recovery
+  std::string method;  // totp, recovery or webauthn
   int recovery_codes_left = 0;
   std::int64_t user_id = 0;  // set when result is ok
 };
+
+// What checking one second factor found. The check itself may spend single-use state (a TOTP
+// step, a recovery code, a WebAuthn counter); throttling and the audit record are the
+// authenticator's, the same for every kind of factor.
+struct factor_check {
+  bool ok = false;
+  std::string method;      // totp, recovery, webauthn; empty when the input was no factor at all
+  std::string reason;      // for the audit record: why it failed ("wrong_code"), or how it passed ("code_ok")
+  std::string credential;  // which authenticator was used (audited when not empty); never a secret
+  int recovery_codes_left = 0;
+};
+using factor_checker = std::function<factor_check(store::database& db, std::int64_t now)>;
+
+// Extra "key": "value" members of an audit record's details (empty values are left out). Never a
+// secret (audit_event.hpp).
+using audit_fields = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class authenticator {
  public:
@@ -69,10 +89,19 @@ class authenticator {
   password_outcome check_password(std::string_view user, const secret& password, const context& ctx);
   // For a user whose password was checked by check_password (authd keeps that state).
   factor_outcome check_second_factor(std::int64_t user_id, const secret& code, const context& ctx);
+  // The same for a factor checked elsewhere (a WebAuthn assertion): one throttle and one audit trail
+  // for every factor and channel. `check` runs only when the throttle allows an attempt.
+  factor_outcome check_second_factor(std::int64_t user_id, const factor_checker& check, const context& ctx);
   // Password and code together (PAM): one answer, so no step reveals more than the other.
   factor_outcome login(std::string_view user, const secret& password, const secret& code, const context& ctx);
   // Reads only: no hash, no throttle count, no audit record.
   account_state account_status(std::string_view user);
+
+  // Appends an audit record for a step outside the login path (enrolling or removing a security
+  // key) in the caller's transaction on `db`, or in its own.
+  void audit(store::database& db, std::string_view event, std::string_view user, const context& ctx,
+             std::string_view method, std::string_view result, std::string_view reason,
+             audit_fields fields = {}) const;
 
   // The one cap on concurrent Argon2 hashes, shared by passwords and recovery codes.
   const password::hash_limiter& limiter() const { return limiter_; }
@@ -81,7 +110,8 @@ class authenticator {
   bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
                  status* result, std::int64_t* retry_after, std::string_view event);
   void fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
-            std::string_view event, std::string_view method, std::string_view reason);
+            std::string_view event, std::string_view method, std::string_view reason, audit_fields fields = {});
+  factor_check check_code(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now);
   bool try_totp(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
                 std::string* reason);
   bool try_recovery(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,

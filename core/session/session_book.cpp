@@ -54,8 +54,9 @@ std::optional<session_info> session_book::check(std::string_view id) {
   if (!user) return std::nullopt;
   if (now - row->last_seen_at >= touch_interval) store::touch_session(*db, hash, now);
   // The idle deadline moves with each request (to within touch_interval).
-  return session_info{user->name, user->groups, user->display_name, row->factors, row->method,
-                      std::min(row->expires_at, now + seconds_of(settings_.idle_timeout))};
+  return session_info{user->id,          user->name,   user->groups,
+                      user->display_name, row->factors, row->method,
+                      std::min(row->expires_at, now + seconds_of(settings_.idle_timeout)), row->created_at};
 }
 
 bool session_book::close(std::string_view id) {

@@ -16,12 +16,14 @@
 namespace sekisho::session {
 
 struct session_info {
+  std::int64_t user_id = 0;
   std::string user;
   std::vector<std::string> groups;
   std::string display_name;
   int factors = 0;
   std::string method;
   std::int64_t expires_at = 0;  // the sooner of the idle and absolute deadlines, seconds since the epoch
+  std::int64_t created_at = 0;  // when the login opened it: recent enough counts as re-authentication
 };
 
 class session_book {

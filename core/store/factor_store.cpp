@@ -1,5 +1,7 @@
 #include "core/store/factor_store.hpp"
 
+#include "core/store/webauthn_store.hpp"
+
 namespace sekisho::store {
 namespace {
 
@@ -91,6 +93,19 @@ bool spend_recovery_code(database& db, std::int64_t code_id, std::int64_t now) {
 
 void delete_recovery_codes(database& db, std::int64_t user_id) {
   run_with_id(db, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+}
+
+int count_second_factors(database& db, std::int64_t user_id) {
+  auto st = db.prepare("SELECT count(*) FROM totp_credentials WHERE user_id = ? AND confirmed = 1");
+  st.bind(1, user_id);
+  st.step();
+  return static_cast<int>(st.column_int(0)) + count_webauthn_for_user(db, user_id);
+}
+
+void delete_second_factors(database& db, std::int64_t user_id) {
+  delete_totp_for_user(db, user_id);
+  delete_recovery_codes(db, user_id);
+  delete_webauthn_for_user(db, user_id);
 }
 
 void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,

@@ -1,6 +1,7 @@
 // Second factors: TOTP credentials (sealed secrets, last accepted step), recovery codes and
-// one-time enrollment tokens. The single-use rules live in the SQL: a conditional UPDATE that
-// changes one row or none, so two concurrent logins cannot both spend the same code.
+// one-time enrollment tokens; WebAuthn credentials are in webauthn_store.hpp. The single-use rules
+// live in the SQL: a conditional UPDATE that changes one row or none, so two concurrent logins
+// cannot both spend the same code.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -45,6 +46,13 @@ std::vector<recovery_row> unused_recovery_codes(database& db, std::int64_t user_
 // False when the code was spent meanwhile.
 bool spend_recovery_code(database& db, std::int64_t code_id, std::int64_t now);
 void delete_recovery_codes(database& db, std::int64_t user_id);
+
+// Second factors a login can use: confirmed TOTP credentials and WebAuthn credentials (recovery
+// codes are a fallback, not counted). A user with none is not enrolled.
+int count_second_factors(database& db, std::int64_t user_id);
+// Every second factor of the user: TOTP credentials, recovery codes and WebAuthn credentials
+// (`sekisho user reset-factors`: a lost phone or key).
+void delete_second_factors(database& db, std::int64_t user_id);
 
 void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,
                              std::int64_t expires_at);

@@ -96,6 +96,27 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_id);
 )sql",
+    // 4: WebAuthn credentials (security keys, passkeys). A credential id belongs to one user only
+    // (WA-R-23); the public key is SubjectPublicKeyInfo DER with its COSE algorithm beside it.
+    R"sql(
+CREATE TABLE webauthn_credentials (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  credential_id BLOB NOT NULL UNIQUE,
+  public_key BLOB NOT NULL,
+  cose_alg INTEGER NOT NULL,
+  sign_count INTEGER NOT NULL DEFAULT 0,
+  aaguid BLOB NOT NULL,
+  backup_eligible INTEGER NOT NULL,
+  backup_state INTEGER NOT NULL,
+  uv_initialized INTEGER NOT NULL,
+  attestation_format TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE INDEX webauthn_credentials_user ON webauthn_credentials(user_id);
+)sql",
 };
 
 void apply(database& db, int to) {

@@ -55,7 +55,7 @@ TEST_CASE("login.password then login.second_factor logs in with a TOTP code") {
   CHECK(first["result"] == "ok");
   CHECK(first["user"] == "nurse");
   CHECK(first["must_change_password"] == false);
-  CHECK(first["factors"] == json{{"totp", true}, {"recovery_codes_left", 10}});
+  CHECK(first["factors"] == json{{"totp", true}, {"webauthn", false}, {"recovery_codes_left", 10}});
   REQUIRE(first["pending"].is_string());
   CHECK(first["pending"].get<std::string>().size() >= 32);
 

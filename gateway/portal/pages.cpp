@@ -3,13 +3,6 @@
 namespace sekisho::gateway {
 namespace {
 
-struct wording {
-  const char* ja;
-  const char* en;
-};
-
-const char* pick(const page_facts& f, wording w) { return f.lang == language::en ? w.en : w.ja; }
-
 wording notice_text(notice n) {
   switch (n) {
     case notice::none: return {"", ""};
@@ -40,6 +33,15 @@ wording notice_text(notice n) {
       return {"ログインの仕組みに接続できません。少し待ってからもう一度お試しください。続く場合は管理者に連絡してください。",
               "The login service is not answering. Please try again in a moment; if it goes on, contact your administrator."};
     case notice::logged_out: return {"ログアウトしました。", "You have logged out."};
+    case notice::key_login_failed:
+      return {"セキュリティキーで確認できませんでした。もう一度タッチするか、認証アプリのコードを使ってください。",
+              "Your security key could not be checked. Touch it again, or use the code from your app."};
+    case notice::key_added: return {"セキュリティキーを登録しました。", "Your security key is registered."};
+    case notice::key_refused:
+      return {"このセキュリティキーは登録できませんでした。別のキーを使うか、管理者に連絡してください。",
+              "This security key could not be registered. Try another key or contact your administrator."};
+    case notice::reauthenticate:
+      return {"安全のため、もう一度ログインしてから操作してください。", "For your safety, please log in again first."};
   }
   return {"", ""};
 }
@@ -48,7 +50,7 @@ std::string notice_html(const page_facts& f) {
   if (f.message == notice::none) return "";
   std::string text = pick(f, notice_text(f.message));
   if (const auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, std::to_string(f.retry_after));
-  const bool good = f.message == notice::logged_out;
+  const bool good = f.message == notice::logged_out || f.message == notice::key_added;
   return std::string("<p class=\"") + (good ? "ok" : "error") + "\" role=\"" + (good ? "status" : "alert") + "\">" +
          html_escape(text) + "</p>";
 }
@@ -62,6 +64,10 @@ std::string language_switch(const page_facts& f) {
   return "<p class=\"lang\"><a href=\"" + html_escape(path) + "\" lang=\"" + (en ? "ja" : "en") + "\">" +
          (en ? "日本語" : "English") + "</a></p>";
 }
+
+}  // namespace
+
+const char* pick(const page_facts& f, wording w) { return f.lang == language::en ? w.en : w.ja; }
 
 std::string layout(const page_facts& f, const char* title, const std::string& content) {
   return std::string("<!doctype html><html lang=\"") + std::string(code_of(f.lang)) +
@@ -77,16 +83,24 @@ std::string layout(const page_facts& f, const char* title, const std::string& co
          language_switch(f) + "<h1>" + title + "</h1>" + notice_html(f) + content + "</body></html>\n";
 }
 
-std::string hidden(const char* name, const std::string& value) {
+std::string hidden_field(const char* name, const std::string& value) {
   return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + html_escape(value) + "\">";
 }
 
-std::string form_start(const char* action, const page_facts& f) {
-  return std::string("<form method=\"post\" action=\"") + action + "\">" + hidden("csrf", f.csrf) +
-         hidden("rd", f.return_path);
+std::string form_start(const char* action, const page_facts& f, const char* id) {
+  const std::string id_attribute = id == nullptr ? "" : std::string(" id=\"") + id + "\"";
+  return std::string("<form method=\"post\" action=\"") + action + "\"" + id_attribute + ">" + hidden_field("csrf", f.csrf) +
+         hidden_field("rd", f.return_path);
 }
 
-}  // namespace
+std::string webauthn_block(const page_facts& f, const char* button_id, const char* label) {
+  return std::string("<div id=\"webauthn\" data-options=\"") + html_escape(f.webauthn_options) + "\" data-error=\"" +
+         html_escape(pick(f, {"セキュリティキーが使えませんでした。もう一度お試しください。",
+                              "The security key did not answer. Please try again."})) +
+         "\"><button type=\"button\" id=\"" + button_id + "\"" + (std::string_view(button_id) == "passkey-login" ? " autofocus" : "") +
+         ">" + label + "</button><p class=\"error\" role=\"alert\" id=\"webauthn-error\" hidden></p></div>"
+         "<script src=\"/.sekisho/static/webauthn.js\" defer></script>";
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -114,12 +128,28 @@ std::string password_page(const page_facts& f) {
   return layout(f, pick(f, {"ログイン", "Log in"}), form);
 }
 
+namespace {
+
+// The security key button (when the user has one): the script turns the server's options into a WebAuthn
+// call and posts the answer in an ordinary form. A key is offered first: it cannot be phished.
+std::string security_key_login(const page_facts& f) {
+  if (f.webauthn_options.empty()) return "";
+  return webauthn_block(f, "passkey-login", pick(f, {"セキュリティキー・パスキーでログイン", "Log in with a security key or passkey"})) +
+         form_start("/.sekisho/login/webauthn", f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) +
+         hidden_field("credential_id", "") + hidden_field("client_data_json", "") +
+         hidden_field("authenticator_data", "") + hidden_field("signature", "") + hidden_field("user_handle", "") +
+         "</form><p>" + pick(f, {"または、認証アプリのコードを入力してください。", "Or enter the code from your authenticator app."}) +
+         "</p>";
+}
+
+}  // namespace
+
 std::string code_page(const page_facts& f) {
-  const std::string form =
+  const std::string form = security_key_login(f) +
       form_start("/.sekisho/login/code", f) + "<label for=\"code\">" +
       pick(f, {"認証アプリに表示されている6桁のコード", "The 6-digit code your authenticator app shows"}) +
       "</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\" "
-      "maxlength=\"64\" required autofocus><p>" +
+      "maxlength=\"64\" required" + (f.webauthn_options.empty() ? " autofocus" : "") + "><p>" +
       pick(f, {"セキュリティキーや認証アプリが使えないときは、紙のリカバリーコードを入力することもできます。",
                "If you cannot use your security key or app, you can type one of your printed recovery codes instead."}) +
       "</p><button type=\"submit\">" + pick(f, {"ログイン", "Log in"}) + "</button></form>";

@@ -21,6 +21,10 @@ enum class notice {
   form_expired,    // CSRF token or Origin check failed
   unavailable,     // authd did not answer
   logged_out,
+  key_login_failed,  // the security key's answer was refused
+  key_added,       // a security key was registered
+  key_refused,     // authd refused the registration
+  reauthenticate,  // the change needs a login in the last 5 minutes
 };
 
 struct page_facts {
@@ -30,7 +34,22 @@ struct page_facts {
   std::string csrf;         // the form token
   std::string return_path;  // where the login goes afterwards (already safe)
   std::string self_path;    // this page's path and query, for the language switch
+  std::string webauthn_options;  // authd's options for the security key script (JSON); empty: no key
+  std::string webauthn_handle;   // authd's handle for that challenge
 };
+
+// The pieces every portal page is built from.
+struct wording {
+  const char* ja;
+  const char* en;
+};
+const char* pick(const page_facts& f, wording w);
+std::string layout(const page_facts& f, const char* title, const std::string& content);
+std::string hidden_field(const char* name, const std::string& value);
+// A POST form to `action` carrying the form token and the return path.
+std::string form_start(const char* action, const page_facts& f, const char* id = nullptr);
+// The security key button, its error line and the script; the options ride in a data attribute.
+std::string webauthn_block(const page_facts& f, const char* button_id, const char* label);
 
 std::string password_page(const page_facts& f);
 std::string code_page(const page_facts& f);

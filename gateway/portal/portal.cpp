@@ -2,15 +2,12 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include "core/util/encoding.hpp"
-#include "core/util/random.hpp"
 #include "core/util/secret.hpp"
 #include "gateway/http/session_cookie.hpp"
-#include "gateway/portal/form.hpp"
-#include "gateway/portal/language.hpp"
-#include "gateway/portal/pages.hpp"
+#include "gateway/portal/account.hpp"
 #include "gateway/portal/portal_cookies.hpp"
-#include "gateway/portal/return_path.hpp"
+#include "gateway/portal/portal_exchange.hpp"
+#include "gateway/portal/webauthn_script.hpp"
 
 namespace sekisho::gateway {
 namespace http = boost::beast::http;
@@ -18,132 +15,58 @@ namespace {
 
 using nlohmann::json;
 
-constexpr long pending_max_age = 300;  // authd forgets a half-done login after 5 minutes too
-constexpr std::size_t csrf_token_bytes = 32;
-
-// One portal answer being built: the page facts every page needs, and the cookies to set.
-struct answer {
-  page_facts facts;
-  std::vector<std::string> cookies;
-};
-
-std::string header(const portal_request& r, http::field f) { return std::string(r.headers[f]); }
-
-// The form token: the browser's csrf cookie when it has a well-formed one, else a new one set now. A POST
-// must echo it (double submit; __Host- keeps other subdomains from planting their own).
-std::string csrf_token(const portal_request& r, answer& a) {
-  if (auto t = single_cookie(r.headers, csrf_cookie_name); t && t->size() >= 40 && t->size() <= 64) return *t;
-  auto t = random_token(csrf_token_bytes);
-  a.cookies.push_back(strict_cookie_header(csrf_cookie_name, t, 0));
-  return t;
-}
-
-// A POST is the user's own when it comes from this very origin and echoes the form token.
-bool own_form(const portal_request& r, const form_fields& form) {
-  const std::string origin = "https://" + std::string(r.host);
-  const auto sent_origin = header(r, http::field::origin);
-  if (sent_origin.empty()) {
-    const auto referer = header(r, http::field::referer);
-    if (!referer.starts_with(origin + "/")) return false;  // neither: refused (fail closed)
-  } else if (sent_origin != origin) {
-    return false;
+// The second step's page: the code field, and the security key button when the user has a key (authd
+// hands out a challenge for this pending login).
+awaitable<text_response> second_step_page(const portal_request& r, answer& a, authd_channel& authd,
+                                          const std::string& pending) {
+  auto req = portal_request_json(r, "webauthn.login.begin");
+  req["pending"] = pending;
+  const auto reply = co_await authd.call(req);
+  if (result_of(reply) == "ok" && reply->contains("options")) {
+    a.facts.webauthn_options = (*reply)["options"].dump();
+    a.facts.webauthn_handle = reply->value("handle", "");
   }
-  const auto cookie = single_cookie(r.headers, csrf_cookie_name);
-  const auto it = form.find("csrf");
-  return cookie && it != form.end() && !cookie->empty() && equal_constant_time(*cookie, it->second);
-}
-
-answer start(const portal_request& r, const form_fields* form) {
-  answer a;
-  const auto chosen = query_value(r.target.query, "lang");
-  const auto remembered = single_cookie(r.headers, language_cookie_name).value_or("");
-  a.facts.lang = choose_language(chosen.empty() ? remembered : chosen, header(r, http::field::accept_language));
-  if (chosen == "ja" || chosen == "en") a.cookies.push_back(language_cookie_header(chosen));
-  a.facts.csrf = csrf_token(r, a);
-  std::string rd = query_value(r.target.query, "rd");
-  if (form != nullptr)
-    if (const auto it = form->find("rd"); it != form->end()) rd = it->second;
-  a.facts.return_path = safe_return_path(rd);
-  a.facts.self_path = r.target.path + "?rd=" + percent_encode(a.facts.return_path, "/");
-  return a;
-}
-
-text_response html(const portal_request& r, answer& a, unsigned status, std::string body) {
-  text_response res{static_cast<http::status>(status), r.version};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  add_own_page_headers(res);
-  for (const auto& c : a.cookies) res.insert(http::field::set_cookie, c);
-  res.body() = std::move(body);
-  res.keep_alive(r.keep_alive);
-  res.prepare_payload();
-  return res;
-}
-
-text_response see_other(const portal_request& r, answer& a, const std::string& location) {
-  auto res = redirect_to(location, 303, r.version, r.keep_alive);
-  for (const auto& c : a.cookies) res.insert(http::field::set_cookie, c);
-  return res;
-}
-
-// authd's verdict on a login step as the notice the user sees.
-notice notice_for(const std::string& result, notice wrong) {
-  if (result == "throttled") return notice::throttled;
-  if (result == "locked") return notice::locked;
-  if (result == "disabled") return notice::disabled;
-  if (result == "not_enrolled") return notice::not_enrolled;
-  if (result == "expired") return notice::login_expired;
-  return wrong;
-}
-
-std::string field(const form_fields& form, const char* name) {
-  const auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
-json login_request(const portal_request& r, const char* op) {
-  json req;
-  req["op"] = op;
-  req["channel"] = "web";
-  req["source"] = r.source;
-  req["service"] = "portal";
-  req["host"] = std::string(r.host);
-  return req;
-}
-
-// The reply's "result" when authd answered at all; "" when it did not (unreachable, refused, malformed).
-std::string result_of(const result<json>& reply) {
-  if (!reply || !reply->is_object() || reply->value("ok", false) != true) return "";
-  return reply->value("result", "");
+  co_return html(r, a, 200, code_page(a.facts));
 }
 
 awaitable<text_response> password_step(const portal_request& r, const form_fields& form, answer& a,
                                        authd_channel& authd) {
-  auto req = login_request(r, "login.password");
+  auto req = portal_request_json(r, "login.password");
   req["user"] = field(form, "username");
   req["password"] = field(form, "password");
   const auto reply = co_await authd.call(req);
-  wipe_memory(req["password"].get_ref<std::string&>().data(), req["password"].get_ref<std::string&>().size());
+  auto& password = req["password"].get_ref<std::string&>();
+  wipe_memory(password.data(), password.size());
   const auto result = result_of(reply);
-  if (result == "ok") {
-    a.cookies.push_back(strict_cookie_header(pending_cookie_name, (*reply)["pending"].get<std::string>(), pending_max_age));
-    co_return html(r, a, 200, code_page(a.facts));
+  if (result == "ok" && (*reply)["pending"].is_string()) {
+    const auto pending = (*reply)["pending"].get<std::string>();
+    a.cookies.push_back(strict_cookie_header(pending_cookie_name, pending, pending_max_age));
+    co_return co_await second_step_page(r, a, authd, pending);
   }
   a.facts.message = result.empty() ? notice::unavailable : notice_for(result, notice::wrong_password);
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
   co_return html(r, a, result.empty() ? 503 : 200, password_page(a.facts));
 }
 
-awaitable<text_response> code_step(const portal_request& r, const form_fields& form, answer& a,
-                                   authd_channel& authd) {
+// The second factor, a code or a security key's answer: on success the session cookie and back to the page
+// first asked for; otherwise the second step again (a new challenge), or the first when the login expired.
+awaitable<text_response> second_step(const portal_request& r, const form_fields& form, answer& a,
+                                     authd_channel& authd, bool security_key) {
   const auto pending = single_cookie(r.headers, pending_cookie_name);
   if (!pending || pending->empty()) {
     a.facts.message = notice::login_expired;
     co_return html(r, a, 200, password_page(a.facts));
   }
-  auto req = login_request(r, "login.second_factor");
+  auto req = portal_request_json(r, security_key ? "webauthn.login.finish" : "login.second_factor");
   req["pending"] = *pending;
-  req["code"] = field(form, "code");
   req["open_session"] = true;
+  if (security_key) {
+    for (const char* name : {"handle", "credential_id", "client_data_json", "authenticator_data", "signature"})
+      req[name] = field(form, name);
+    if (const auto handle = field(form, "user_handle"); !handle.empty()) req["user_handle"] = handle;
+  } else {
+    req["code"] = field(form, "code");
+  }
   const auto reply = co_await authd.call(req);
   const auto result = result_of(reply);
   if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
@@ -151,13 +74,15 @@ awaitable<text_response> code_step(const portal_request& r, const form_fields& f
     a.cookies.push_back(session_cookie_header((*reply)["session"].get<std::string>()));
     co_return see_other(r, a, a.facts.return_path);
   }
-  a.facts.message = result.empty() ? notice::unavailable : notice_for(result, notice::wrong_code);
+  a.facts.message = result.empty() ? notice::unavailable
+                                   : notice_for(result, security_key ? notice::key_login_failed : notice::wrong_code);
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
   if (a.facts.message == notice::login_expired) {
     a.cookies.push_back(expired_cookie_header(pending_cookie_name));
     co_return html(r, a, 200, password_page(a.facts));
   }
-  co_return html(r, a, result.empty() ? 503 : 200, code_page(a.facts));
+  if (result.empty()) co_return html(r, a, 503, code_page(a.facts));
+  co_return co_await second_step_page(r, a, authd, *pending);
 }
 
 // Ends the session in authd at once (not only in this browser) and forgets it here.
@@ -174,18 +99,23 @@ awaitable<text_response> logout(const portal_request& r, answer& a, authd_channe
   co_return html(r, a, 200, logged_out_page(a.facts));
 }
 
+text_response plain(const portal_request& r, http::status status, const char* type, std::string body) {
+  text_response res{status, r.version};
+  res.set(http::field::content_type, type);
+  add_own_page_headers(res);
+  res.body() = std::move(body);
+  res.keep_alive(r.keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
 awaitable<text_response> health(const portal_request& r, authd_channel& authd) {
   json ping;
   ping["op"] = "ping";
   const auto reply = co_await authd.call(ping);
   const bool up = reply && reply->value("ok", false);
-  text_response res{up ? http::status::ok : http::status::service_unavailable, r.version};
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
-  add_own_page_headers(res);
-  res.body() = up ? "ok\n" : "authd unreachable\n";
-  res.keep_alive(r.keep_alive);
-  res.prepare_payload();
-  co_return res;
+  co_return plain(r, up ? http::status::ok : http::status::service_unavailable, "text/plain; charset=utf-8",
+                  up ? "ok\n" : "authd unreachable\n");
 }
 
 }  // namespace
@@ -196,10 +126,14 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
   const auto& path = r.target.path;
   const bool reading = r.method == http::verb::get || r.method == http::verb::head;
   if (path == "/.sekisho/health" && reading) co_return co_await health(r, authd);
+  if (path == webauthn_script_path && reading)
+    co_return plain(r, http::status::ok, "text/javascript; charset=utf-8", std::string(webauthn_script()));
+  if (path == "/.sekisho/account" || path.starts_with("/.sekisho/account/"))
+    co_return co_await serve_account(r, authd, sessions);
 
   const bool login = path == "/.sekisho/login", code = path == "/.sekisho/login/code";
-  const bool leave = path == "/.sekisho/logout";
-  if (!login && !code && !leave) co_return error_page(404, r.version, r.keep_alive);
+  const bool key = path == "/.sekisho/login/webauthn", leave = path == "/.sekisho/logout";
+  if (!login && !code && !key && !leave) co_return error_page(404, r.version, r.keep_alive);
   if (reading) {
     auto a = start(r, nullptr);
     co_return html(r, a, 200, leave ? logout_page(a.facts) : password_page(a.facts));
@@ -213,7 +147,7 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
     co_return html(r, a, 403, password_page(a.facts));
   }
   if (leave) co_return co_await logout(r, a, authd, sessions);
-  if (code) co_return co_await code_step(r, *form, a, authd);
+  if (code || key) co_return co_await second_step(r, *form, a, authd, key);
   co_return co_await password_step(r, *form, a, authd);
 }
 

@@ -45,6 +45,29 @@ function totp(base32Key, at) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+// Password, then the code from the app (the next step's code: the enrollment spent the current one), by keyboard.
+async function loginWithCode(page, j, code, screenshot) {
+  await page.keyboard.type(j.user);  // the user name field has the focus
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(j.password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#code');
+  if (screenshot) await screenshot('code');
+  await page.fill('#code', code);
+  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+}
+
+// A security key in the browser: Chromium's DevTools virtual authenticator, added before any page calls
+// WebAuthn (without one, navigator.credentials calls never settle in headless Chromium).
+async function addSecurityKey(context, page, options = {}) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: {
+    protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+    automaticPresenceSimulation: true, ...options } });
+  return { cdp, authenticatorId };
+}
+
 // Runs a scenario: prints its result as one JSON line; any failure prints {"ok":false,"error":…} and exits 1.
 async function run(scenario) {
   const j = job();
@@ -62,4 +85,4 @@ async function run(scenario) {
   }
 }
 
-module.exports = { run, totp };
+module.exports = { run, totp, loginWithCode, addSecurityKey };

@@ -2,7 +2,7 @@
 // authenticator app using only the keyboard, lands on the patient page she asked for, logs out, and the
 // EHR is closed again.
 'use strict';
-const { run, totp } = require('./browser');
+const { run, totp, loginWithCode } = require('./browser');
 
 run(async (j, { page, screenshot }) => {
   const out = {};
@@ -19,7 +19,6 @@ run(async (j, { page, screenshot }) => {
   await page.waitForSelector('#code');
   out.code_focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   await screenshot('code');
-
   await page.keyboard.type(totp(j.totp_key, Date.now() / 1000 + 30));
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   out.after_login_url = page.url();

@@ -14,7 +14,8 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gateway"))
-from accounts import PASSWORD, authd_clients_config, start_authd_with_nurse  # noqa: E402
+from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, sekisho,  # noqa: E402
+                      start_authd_with_nurse)
 from harness import Env, Gateway, Process, free_port, main, sekisho_binary, wait_for_port  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -51,17 +52,23 @@ class BrowserLogin(unittest.TestCase):
                            f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
         cls.addClassCleanup(cls.ehr.stop)
         wait_for_port(ehr_port)
-        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
+        # WebAuthn origins name the port, so the gateway gets a fixed one (port 0 has no origin to name).
+        port = free_port()
+        webauthn = f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + webauthn,
+                         gateway={"listen": [f"127.0.0.1:{port}"]},
                          upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
                          rules=[{"name": "everything", "action": "two_factor"}])
         cls.addClassCleanup(cls.gw.stop)
-        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
+        cls.authd, nurse_key = start_authd_with_nurse(sekisho_binary(), cls.gw)
         cls.addClassCleanup(cls.authd.stop)
+        # One user per test: each logs in with the next step's code, which can be used once.
+        cls.keys = {"nurse": nurse_key, "doctor": add_user_with_totp(sekisho_binary(), cls.gw.config_path, "doctor")}
         cls.gw.start()
 
-    def job(self, name):
-        return {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": "nurse",
-                "password": PASSWORD, "totp_key": self.key, "screenshots": screenshots_dir(name)}
+    def job(self, name, user="nurse"):
+        return {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": user,
+                "password": PASSWORD, "totp_key": self.keys[user], "screenshots": screenshots_dir(name)}
 
     def test_password_and_code_by_keyboard_then_logout(self):
         r = run_scenario("login_totp.js", self.job("login_totp"))
@@ -80,6 +87,21 @@ class BrowserLogin(unittest.TestCase):
         for c in r["cookies"]:
             if c["name"].startswith("__Host-sekisho"):
                 self.assertTrue(c["secure"], c)
+
+    def test_security_key_added_on_the_account_page_then_used_to_log_in(self):
+        r = run_scenario("passkey.js", self.job("passkey", user="doctor"))
+        base = f"https://ehr.test:{self.gw.port}"
+        self.assertEqual(r["account_url"], f"{base}/.sekisho/account")
+        self.assertEqual(r["after_register_url"], f"{base}/.sekisho/account?added=1")
+        self.assertIn("セキュリティキーを登録しました", r["after_register_text"])
+        self.assertIn("青いキー", r["after_register_text"])
+        self.assertEqual(r["credentials_in_authenticator"], 1)
+        self.assertTrue(r["key_button"])
+        self.assertEqual(r["after_key_login_url"], f"{base}/patients/P000123")
+        self.assertIn("ログイン中: doctor", r["after_key_login_text"])
+        self.assertEqual(r["external_requests"], [])
+        events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
+        self.assertIn("webauthn.register", events)
 
 
 if __name__ == "__main__":

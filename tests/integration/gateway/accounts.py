@@ -55,12 +55,17 @@ def enroll_totp(binary, config_path, user):
     return key
 
 
+def add_user_with_totp(binary, config_path, name):
+    """A user with PASSWORD and a TOTP key; returns the key."""
+    sekisho(binary, config_path, ["user", "add", name])
+    sekisho(binary, config_path, ["user", "passwd", name], stdin=PASSWORD + "\n")
+    return enroll_totp(binary, config_path, name)
+
+
 def start_authd_with_nurse(binary, gateway):
     """init, user `nurse` with PASSWORD and a TOTP key, then authd; returns (authd process, key)."""
     sekisho(binary, gateway.config_path, ["init"])
-    sekisho(binary, gateway.config_path, ["user", "add", "nurse"])
-    sekisho(binary, gateway.config_path, ["user", "passwd", "nurse"], stdin=PASSWORD + "\n")
-    key = enroll_totp(binary, gateway.config_path, "nurse")
+    key = add_user_with_totp(binary, gateway.config_path, "nurse")
     authd = Process([binary, "--config", gateway.config_path, "authd"], os.path.join(gateway.state_dir, "authd.log"))
     wait_until(lambda: sekisho(binary, gateway.config_path, ["status"], check=False).returncode == 0, 15,
                what="authd to answer")

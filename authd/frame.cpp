@@ -1,7 +1,7 @@
 // Frame decoding, strict request parsing and encoding; no I/O here (see frame_io.cpp).
 #include "authd/frame.hpp"
 
-#include "core/util/utf8.hpp"
+#include "core/util/strict_json.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -11,26 +11,6 @@
 namespace sekisho::authd {
 namespace {
 
-
-// Counts bracket nesting outside strings before the parser builds anything.
-bool nesting_within(std::string_view s, int limit) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : s) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 std::uint32_t read_be32(std::string_view b) {
   return static_cast<std::uint32_t>(static_cast<unsigned char>(b[0])) << 24 |
@@ -62,43 +42,7 @@ decoded_frame decode_frame(std::string_view received) {
 }
 
 result<nlohmann::json> parse_json_object(std::string_view body) {
-  if (!valid_utf8(body)) return make_error("not valid UTF-8");
-  if (!nesting_within(body, max_json_depth)) return make_error("nested too deeply");
-
-  // One set of keys per open object (arrays get an empty set, never consulted).
-  std::vector<std::set<std::string>> open;
-  bool duplicate = false, not_finite = false;
-  auto check_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using ev = nlohmann::json::parse_event_t;
-    switch (event) {
-      case ev::object_start:
-      case ev::array_start: open.emplace_back(); break;
-      case ev::object_end:
-      case ev::array_end:
-        if (!open.empty()) open.pop_back();
-        break;
-      case ev::key:
-        if (parsed.is_string() && !open.empty() && !open.back().insert(parsed.get<std::string>()).second)
-          duplicate = true;
-        break;
-      case ev::value:
-        // 1e400 parses as infinity, which JSON cannot carry back: refuse rather than guess.
-        if (parsed.is_number_float() && !std::isfinite(parsed.get<double>())) not_finite = true;
-        break;
-    }
-    return true;
-  };
-  nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), check_keys, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return make_error("not valid JSON");
-  if (!j.is_object()) {
-    wipe_json(j);
-    return make_error("not a JSON object");
-  }
-  if (duplicate || not_finite) {
-    wipe_json(j);
-    return make_error(duplicate ? "duplicate key" : "number out of range");
-  }
-  return j;
+  return parse_strict_json_object(body, max_json_depth);
 }
 
 result<nlohmann::json> parse_request_body(std::string_view body) {
@@ -129,14 +73,6 @@ std::string encode_frame(const nlohmann::json& message) {
 void wipe_string(std::string& s) {
   wipe_memory(s.data(), s.capacity());
   s.clear();
-}
-
-void wipe_json(nlohmann::json& value) {
-  if (value.is_string()) {
-    wipe_string(value.get_ref<std::string&>());
-  } else if (value.is_structured()) {
-    for (auto& child : value) wipe_json(child);
-  }
 }
 
 }  // namespace sekisho::authd

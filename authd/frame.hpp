@@ -10,6 +10,7 @@
 
 #include "core/util/result.hpp"
 #include "core/util/secret.hpp"
+#include "core/util/strict_json.hpp"
 
 namespace sekisho::authd {
 
@@ -45,8 +46,6 @@ std::string encode_frame(const nlohmann::json& message);
 
 // Overwrites a string's whole buffer (including the short-string area) before it is freed.
 void wipe_string(std::string& s);
-// Overwrites every string in a JSON value: requests carry passwords and codes.
-void wipe_json(nlohmann::json& value);
 
 using deadline = std::chrono::steady_clock::time_point;
 

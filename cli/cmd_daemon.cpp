@@ -155,7 +155,7 @@ int run_login(const args& a, const fs::path& config_path) {
                         {"code", std::string(code->view())},  {"source", "local"},  {"channel", "cli"}};
   if (a.has("--session")) req["open_session"] = true;
   auto r = c->call(req);
-  authd::wipe_json(req);
+  wipe_json(req);
   if (!r) return fail(r.message());
   if (!(*r).value("ok", false)) return fail("authd refused the request: " + (*r).value("error", "?"));
   const auto result = (*r).value("result", "denied");

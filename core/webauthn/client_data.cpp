@@ -3,12 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <set>
-#include <vector>
 
 #include "core/util/encoding.hpp"
 #include "core/util/secret.hpp"
-#include "core/util/utf8.hpp"
+#include "core/util/strict_json.hpp"
 #include "core/webauthn/refusal.hpp"
 
 namespace sekisho::webauthn {
@@ -18,33 +16,6 @@ using json = nlohmann::json;
 
 // Browsers produce a flat object; a little nesting is allowed for future members like tokenBinding.
 constexpr int max_json_depth = 4;
-
-// Parses strictly: no duplicate keys at any level (two "origin" members must not let the parser
-// pick one and us another), bounded nesting. Null (discarded) on any failure.
-json parse_strict(std::string_view text) {
-  std::vector<std::set<std::string>> open;
-  bool bad = false;
-  auto check = [&](int depth, json::parse_event_t event, json& parsed) {
-    using ev = json::parse_event_t;
-    if (depth > max_json_depth) bad = true;
-    switch (event) {
-      case ev::object_start:
-      case ev::array_start: open.emplace_back(); break;
-      case ev::object_end:
-      case ev::array_end:
-        if (!open.empty()) open.pop_back();
-        break;
-      case ev::key:
-        if (!open.empty() && parsed.is_string() && !open.back().insert(parsed.get<std::string>()).second) bad = true;
-        break;
-      case ev::value: break;
-    }
-    return !bad;
-  };
-  json j = json::parse(text.begin(), text.end(), check, /*allow_exceptions=*/false);
-  if (bad || j.is_discarded() || !j.is_object()) return json(json::value_t::discarded);
-  return j;
-}
 
 // The string member `name`, or nullptr when it is absent or not a string.
 const std::string* string_member(const json& j, const char* name) {
@@ -102,9 +73,9 @@ result<void> check_client_data(std::string_view text, const client_data_expectat
     return refuse(refusal::invalid_options, "challenge shorter than 16 bytes or no origin allowed");
   if (text.size() > max_client_data_bytes) return refuse(refusal::input_too_large, "clientDataJSON");
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 decode drops a leading BOM
-  if (!valid_utf8(text)) return refuse(refusal::client_data_malformed, "not UTF-8");
-  const json c = parse_strict(text);
-  if (c.is_discarded()) return refuse(refusal::client_data_malformed, "not a JSON object without duplicate keys");
+  const auto parsed = parse_strict_json_object(text, max_json_depth);
+  if (!parsed) return refuse(refusal::client_data_malformed, parsed.message());
+  const json& c = *parsed;
   if (auto r = check_type(c, expected.type); !r) return r;
   if (auto r = check_challenge(c, expected.challenge); !r) return r;
   if (auto r = check_origin(c, expected.origins); !r) return r;

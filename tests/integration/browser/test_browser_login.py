@@ -6,6 +6,7 @@ from anywhere but the gateway."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,9 @@ class BrowserLogin(unittest.TestCase):
         cls.authd, nurse_key = start_authd_with_nurse(sekisho_binary(), cls.gw)
         cls.addClassCleanup(cls.authd.stop)
         # One user per test: each logs in with the next step's code, which can be used once.
-        cls.keys = {"nurse": nurse_key, "doctor": add_user_with_totp(sekisho_binary(), cls.gw.config_path, "doctor")}
+        cls.keys = {"nurse": nurse_key}
+        for user in ("doctor", "pharmacist", "radiologist", "clerk"):
+            cls.keys[user] = add_user_with_totp(sekisho_binary(), cls.gw.config_path, user)
         cls.gw.start()
 
     def job(self, name, user="nurse"):
@@ -102,6 +105,32 @@ class BrowserLogin(unittest.TestCase):
         self.assertEqual(r["external_requests"], [])
         events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
         self.assertIn("webauthn.register", events)
+
+    def test_a_cloned_key_is_refused_and_audited(self):
+        r = run_scenario("cloned_key.js", self.job("cloned_key", user="pharmacist"))
+        base = f"https://ehr.test:{self.gw.port}"
+        self.assertEqual(r["login_0"], f"{base}/patients/P000245")
+        self.assertEqual(r["login_1"], f"{base}/patients/P000245")
+        self.assertIn("/.sekisho/login", r["cloned_url"])
+        self.assertIn("セキュリティキーで確認できませんでした", r["cloned_text"])
+        events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
+        self.assertIn("webauthn.cloned", events)
+
+    def test_a_u2f_only_key_registers_and_logs_in(self):
+        r = run_scenario("u2f_key.js", self.job("u2f_key", user="radiologist"))
+        self.assertIn("セキュリティキーを登録しました", r["registered_text"])
+        self.assertEqual(r["url"], f"https://ehr.test:{self.gw.port}/patients/P000318")
+        self.assertIn("ログイン中: radiologist", r["text"])
+
+    def test_recovery_code_once_throttling_and_no_redirect_off_site(self):
+        codes = sekisho(sekisho_binary(), self.gw.config_path, ["recovery-codes", "clerk"]).stdout
+        code = re.findall(r"^  ([0-9a-z]{4}-[0-9a-z-]+)", codes, re.M)[0]
+        job = dict(self.job("recovery_and_throttle", user="clerk"), recovery_code=code)
+        r = run_scenario("recovery_and_throttle.js", job)
+        self.assertEqual(r["recovery"]["url"], f"https://ehr.test:{self.gw.port}/")  # not evil.example
+        self.assertIn("/.sekisho/login", r["recovery_again"]["url"])
+        self.assertIn("コードが違います", r["recovery_again"]["text"])
+        self.assertRegex(r["last_wrong"]["text"], r"失敗が続いたため.*[0-9]+ 秒後")
 
 
 if __name__ == "__main__":

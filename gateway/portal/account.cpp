@@ -29,7 +29,9 @@ std::vector<key_summary> keys_of(const result<json>& reply) {
   std::vector<key_summary> keys;
   if (!reply || !reply->contains("credentials") || !(*reply)["credentials"].is_array()) return keys;
   for (const auto& c : (*reply)["credentials"])
-    if (c.is_object()) keys.push_back({c.value("name", ""), day_of(c.value("created_at", json())), day_of(c.value("last_used_at", json()))});
+    if (c.is_object())
+      keys.push_back({c.value("id", ""), c.value("name", ""), day_of(c.value("created_at", json())),
+                      day_of(c.value("last_used_at", json()))});
   return keys;
 }
 
@@ -67,6 +69,21 @@ awaitable<bool> register_key(const portal_request& r, const form_fields& form, a
   co_return result == "ok";
 }
 
+// Rename or remove one key: whether authd did it; if not, the notice says why.
+awaitable<bool> change_key(const portal_request& r, const form_fields& form, answer& a, authd_channel& authd,
+                           const std::string& session, bool remove) {
+  auto req = portal_request_json(r, remove ? "webauthn.remove" : "webauthn.rename");
+  req["session"] = session;
+  req["id"] = field(form, "id");
+  if (!remove) req["name"] = field(form, "name");
+  const auto result = result_of(co_await authd.call(req));
+  a.facts.message = result == "ok"          ? notice::none
+                    : result.empty()        ? notice::unavailable
+                    : result == "last_factor" ? notice::last_factor
+                                            : notice_for(result, notice::key_refused);
+  co_return result == "ok";
+}
+
 }  // namespace
 
 awaitable<text_response> serve_account(const portal_request& r, authd_channel& authd, session_cache& sessions) {
@@ -79,11 +96,15 @@ awaitable<text_response> serve_account(const portal_request& r, authd_channel& a
   if (id) who = co_await sessions.lookup(*id);
   if (!who) co_return see_other(r, a, "/.sekisho/login?rd=" + percent_encode("/.sekisho/account", "/"));
 
-  if (r.method == http::verb::post && r.target.path == "/.sekisho/account/webauthn") {
+  const auto& path = r.target.path;
+  const bool rename = path == "/.sekisho/account/webauthn/rename", remove = path == "/.sekisho/account/webauthn/remove";
+  if (r.method == http::verb::post && (path == "/.sekisho/account/webauthn" || rename || remove)) {
     if (!form || !own_form(r, *form)) {
       a.facts.message = notice::form_expired;
-    } else if (co_await register_key(r, *form, a, authd, *id)) {
+    } else if (!rename && !remove && co_await register_key(r, *form, a, authd, *id)) {
       co_return see_other(r, a, "/.sekisho/account?added=1");
+    } else if ((rename || remove) && co_await change_key(r, *form, a, authd, *id, remove)) {
+      co_return see_other(r, a, "/.sekisho/account?changed=1");
     }
   } else if (r.method != http::verb::get && r.method != http::verb::head) {
     co_return error_page(405, r.version, r.keep_alive);
@@ -91,6 +112,8 @@ awaitable<text_response> serve_account(const portal_request& r, authd_channel& a
     co_return error_page(404, r.version, r.keep_alive);
   } else if (query_value(r.target.query, "added") == "1") {
     a.facts.message = notice::key_added;
+  } else if (query_value(r.target.query, "changed") == "1") {
+    a.facts.message = notice::key_changed;
   }
   co_return co_await account_view(r, a, authd, *id, who->user);
 }

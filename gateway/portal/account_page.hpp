@@ -8,6 +8,7 @@
 namespace sekisho::gateway {
 
 struct key_summary {
+  std::string id;         // credential id, base64url
   std::string name;
   std::string added;      // YYYY-MM-DD
   std::string last_used;  // YYYY-MM-DD, or "" when never

@@ -40,6 +40,10 @@ wording notice_text(notice n) {
     case notice::key_refused:
       return {"このセキュリティキーは登録できませんでした。別のキーを使うか、管理者に連絡してください。",
               "This security key could not be registered. Try another key or contact your administrator."};
+    case notice::key_changed: return {"変更しました。", "Done."};
+    case notice::last_factor:
+      return {"最後の2つ目の認証は削除できません。先に別のキーか認証アプリを登録してください。",
+              "You cannot remove your last second factor. Register another key or app first."};
     case notice::reauthenticate:
       return {"安全のため、もう一度ログインしてから操作してください。", "For your safety, please log in again first."};
   }
@@ -50,7 +54,7 @@ std::string notice_html(const page_facts& f) {
   if (f.message == notice::none) return "";
   std::string text = pick(f, notice_text(f.message));
   if (const auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, std::to_string(f.retry_after));
-  const bool good = f.message == notice::logged_out || f.message == notice::key_added;
+  const bool good = f.message == notice::logged_out || f.message == notice::key_added || f.message == notice::key_changed;
   return std::string("<p class=\"") + (good ? "ok" : "error") + "\" role=\"" + (good ? "status" : "alert") + "\">" +
          html_escape(text) + "</p>";
 }
@@ -79,6 +83,7 @@ std::string layout(const page_facts& f, const char* title, const std::string& co
          "button{font-size:1.2em;width:100%;padding:.6em;margin-top:1.5em;cursor:pointer}"
          ".error{background:#fde8e8;border-left:6px solid #b00020;padding:.6em}"
          ".ok{background:#e6f4ea;border-left:6px solid #137333;padding:.6em}.lang{text-align:right}"
+         ".key{border:1px solid #999;padding:0 1em 1em;margin:1em 0}.key button{margin-top:.6em}"
          ":focus{outline:3px solid #1a73e8;outline-offset:2px}</style></head><body>" +
          language_switch(f) + "<h1>" + title + "</h1>" + notice_html(f) + content + "</body></html>\n";
 }

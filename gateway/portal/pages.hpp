@@ -24,6 +24,8 @@ enum class notice {
   key_login_failed,  // the security key's answer was refused
   key_added,       // a security key was registered
   key_refused,     // authd refused the registration
+  key_changed,     // a key was renamed or removed
+  last_factor,     // the last second factor cannot be removed
   reauthenticate,  // the change needs a login in the last 5 minutes
 };
 

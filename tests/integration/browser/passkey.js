@@ -18,6 +18,10 @@ run(async (j, { context, page, screenshot }) => {
   out.after_register_text = await page.textContent('body');
   await screenshot('key-added');
   out.credentials_in_authenticator = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
+  await page.fill('#keys input[name=name]', '赤いキー');
+  await Promise.all([page.waitForNavigation(), page.click('#keys button:has-text("名前を変える")')]);
+  out.after_rename_text = await page.textContent('body');
+  await screenshot('key-renamed');
 
   await page.goto(`${j.base}/.sekisho/logout`);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);

@@ -99,6 +99,8 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("セキュリティキーを登録しました", r["after_register_text"])
         self.assertIn("青いキー", r["after_register_text"])
         self.assertEqual(r["credentials_in_authenticator"], 1)
+        self.assertIn("変更しました", r["after_rename_text"])
+        self.assertIn("赤いキー", r["after_rename_text"])
         self.assertTrue(r["key_button"])
         self.assertEqual(r["after_key_login_url"], f"{base}/patients/P000123")
         self.assertIn("ログイン中: doctor", r["after_key_login_text"])
@@ -121,6 +123,8 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("セキュリティキーを登録しました", r["registered_text"])
         self.assertEqual(r["url"], f"https://ehr.test:{self.gw.port}/patients/P000318")
         self.assertIn("ログイン中: radiologist", r["text"])
+        self.assertIn("変更しました", r["after_remove_text"])  # removed: the app's code is still a second factor
+        self.assertEqual(r["keys_left"], 0)
 
     def test_recovery_code_once_throttling_and_no_redirect_off_site(self):
         codes = sekisho(sekisho_binary(), self.gw.config_path, ["recovery-codes", "clerk"]).stdout

@@ -21,5 +21,10 @@ run(async (j, { context, page, screenshot }) => {
   out.url = page.url();
   out.text = await page.textContent('body');
   await screenshot('u2f-login');
+  await page.goto(`${j.base}/.sekisho/account`);
+  await Promise.all([page.waitForNavigation(), page.click('#keys button:has-text("このキーを削除")')]);
+  out.after_remove_text = await page.textContent('body');
+  out.keys_left = await page.locator('#keys').count();
+  await screenshot('key-removed');
   return out;
 });

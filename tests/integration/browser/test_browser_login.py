@@ -137,5 +137,41 @@ class BrowserLogin(unittest.TestCase):
         self.assertRegex(r["last_wrong"]["text"], r"失敗が続いたため.*[0-9]+ 秒後")
 
 
+class StrictSite(unittest.TestCase):
+    """A site that requires user verification on keys, with the shortest idle timeout (1 minute)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        ehr_port = free_port()
+        cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
+                           f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
+        cls.addClassCleanup(cls.ehr.stop)
+        wait_for_port(ehr_port)
+        port = free_port()
+        extra = (f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
+                 'user_verification = "required"\n\n[session]\nidle_timeout = "1m"\n')
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + extra,
+                         gateway={"listen": [f"127.0.0.1:{port}"]},
+                         upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
+                         rules=[{"name": "everything", "action": "two_factor"}])
+        cls.addClassCleanup(cls.gw.stop)
+        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
+        cls.addClassCleanup(cls.authd.stop)
+        cls.gw.start()
+
+    def test_a_key_without_user_verification_is_refused_and_an_idle_session_ends(self):
+        job = {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": "nurse", "password": PASSWORD,
+               "totp_key": self.key, "screenshots": screenshots_dir("uv_and_idle"), "idle_seconds": 60}
+        r = run_scenario("uv_and_idle.js", job, timeout=240)
+        self.assertEqual(r["options"]["user_verification"], "required")
+        self.assertIn("セキュリティキーが使えませんでした", r["error_text"])
+        self.assertEqual(r["url_after_refusal"], f"https://ehr.test:{self.gw.port}/.sekisho/account")
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "nurse"]).stdout
+        self.assertNotIn("security key", shown)  # nothing was registered
+        self.assertIn("ログイン中: nurse", r["before_idle"])
+        self.assertIn("/.sekisho/login", r["after_idle_url"])
+
+
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@
 #include "core/password/password_hasher.hpp"
 #include "core/password/password_policy.hpp"
 #include "core/store/factor_store.hpp"
+#include "core/store/session_store.hpp"
 #include "core/store/throttle_store.hpp"
 #include "core/store/webauthn_store.hpp"
 #include "core/throttle/throttle.hpp"
@@ -183,7 +184,9 @@ int run_reset_factors(const args& a, const fs::path& config_path) {
   {
     store::transaction tx(t.ctx->db);
     store::delete_second_factors(t.ctx->db, t.user->id);
-    t.ctx->audit("user.reset_factors", t.user->name, "success");
+    // A lost key may be in someone else's hands, with a session it opened: those end too.
+    const int sessions = store::delete_user_sessions(t.ctx->db, t.user->id);
+    t.ctx->audit("user.reset_factors", t.user->name, "success", "\"sessions_ended\":" + std::to_string(sessions));
     tx.commit();
   }
   std::cout << "Removed every second factor of " << t.user->name << " / 二要素目をすべて削除しました\n\n";

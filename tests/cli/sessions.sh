@@ -35,6 +35,12 @@ expect_ok "revoke every session of a user" sk session revoke --user nurse
 expect_contains "none left" "no sessions" "$(sk session list --all)"
 expect_exit 1 "revoke for an unknown user is refused" sk session revoke --user nobody
 
+# Resetting a user's factors (a lost key) ends the sessions that user has open.
+third=$(open_session "$(sed -n 3p <<<"$codes")")
+expect_contains "a new session is live" "$(tag_of "$third")" "$(sk session list)"
+expect_ok "reset-factors" sk user reset-factors nurse
+expect_contains "reset-factors ends the user's sessions" "no sessions" "$(sk session list --all)"
+
 events=$(sk audit export --format jsonl)
 expect_contains "revocation audited with the tag" "$(tag_of "$first")" "$events"
 expect_contains "revocation audited" '"event":"session.revoke"' "$events"

@@ -26,7 +26,7 @@ void parse(std::string_view body) {
   if (!request) return;
   if (!request->is_object() || !(*request)["op"].is_string()) std::abort();
   check_round_trip(*request);
-  wipe_json(*request);
+  sekisho::wipe_json(*request);
 }
 
 }  // namespace

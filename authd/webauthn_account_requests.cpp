@@ -94,24 +94,16 @@ json register_begin(const webauthn_services& svc, const json& req) {
   json algorithms = json::array();
   for (auto a : webauthn::default_algorithms) algorithms.push_back(static_cast<int>(a));
   const auto issued = svc.challenges.issue(ceremony::registration, f["session"], s->user_id, {}, now);
-  const bool uv_required = svc.settings.uv == webauthn::user_verification::required;
-  return {{"ok", true},
-          {"result", "ok"},
-          {"handle", issued.handle},
-          {"options",
-           {{"challenge", base64url_encode(issued.challenge)},
-            {"rp_id", svc.settings.rp.id},
-            {"rp_name", svc.settings.rp_name},
-            {"user",
-             {{"id", base64url_encode(user->user_handle)},
-              {"name", user->name},
-              {"display_name", user->display_name.empty() ? user->name : user->display_name}}},
-            {"algorithms", algorithms},
-            {"exclude", exclude},
-            {"user_verification", uv_required ? "required" : "preferred"},
-            {"attestation", svc.settings.attestation_required ? "direct" : "none"},
-            {"resident_key", "preferred"},
-            {"timeout_ms", svc.challenges.ttl_seconds() * 1000}}}};
+  return challenge_reply(svc, issued,
+                         {{"rp_name", svc.settings.rp_name},
+                          {"user",
+                           {{"id", base64url_encode(user->user_handle)},
+                            {"name", user->name},
+                            {"display_name", user->display_name.empty() ? user->name : user->display_name}}},
+                          {"algorithms", algorithms},
+                          {"exclude", exclude},
+                          {"attestation", svc.settings.attestation_required ? "direct" : "none"},
+                          {"resident_key", "preferred"}});
 }
 
 json register_finish(const webauthn_services& svc, const json& req) {

@@ -132,16 +132,7 @@ json login_begin(const webauthn_services& svc, const json& req) {
   json allow = json::array();
   for (const auto& id : ids) allow.push_back(base64url_encode(id));
   const auto issued = svc.challenges.issue(ceremony::login, f["pending"], entry->user_id, std::move(ids), now);
-  const bool uv_required = svc.settings.uv == webauthn::user_verification::required;
-  return {{"ok", true},
-          {"result", "ok"},
-          {"handle", issued.handle},
-          {"options",
-           {{"challenge", base64url_encode(issued.challenge)},
-            {"rp_id", svc.settings.rp.id},
-            {"allow", allow},
-            {"user_verification", uv_required ? "required" : "preferred"},
-            {"timeout_ms", svc.challenges.ttl_seconds() * 1000}}}};
+  return challenge_reply(svc, issued, {{"allow", allow}});
 }
 
 json login_finish(const webauthn_services& svc, const json& req) {
@@ -172,6 +163,14 @@ json login_finish(const webauthn_services& svc, const json& req) {
 }
 
 }  // namespace
+
+json challenge_reply(const webauthn_services& svc, const webauthn_challenges::issued& issued, json options) {
+  options["challenge"] = base64url_encode(issued.challenge);
+  options["rp_id"] = svc.settings.rp.id;
+  options["user_verification"] = svc.settings.uv == webauthn::user_verification::required ? "required" : "preferred";
+  options["timeout_ms"] = svc.challenges.ttl_seconds() * 1000;
+  return {{"ok", true}, {"result", "ok"}, {"handle", issued.handle}, {"options", std::move(options)}};
+}
 
 void register_webauthn_login_requests(request_table& table, const webauthn_services& svc) {
   table.add({"webauthn.login.begin", permission::client, 1024,

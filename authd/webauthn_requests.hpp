@@ -33,6 +33,11 @@ struct webauthn_services {
   clock_fn now;
 };
 
+// A begin request's reply: the challenge's handle, and the browser's options — what both ceremonies send
+// (challenge, RP id, user verification, timeout) plus the ceremony's own members in `options`.
+nlohmann::json challenge_reply(const webauthn_services& services, const webauthn_challenges::issued& issued,
+                               nlohmann::json options);
+
 // webauthn.register.begin / .finish, webauthn.credentials, webauthn.rename, webauthn.remove.
 void register_webauthn_account_requests(request_table& table, const webauthn_services& services);
 // webauthn.login.begin / .finish.

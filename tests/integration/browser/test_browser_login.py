@@ -44,30 +44,37 @@ def run_scenario(script, job, timeout=120):
     return result
 
 
+def start_site(cls, extra_config="", users=()):
+    """The demo EHR behind the gateway (every page two_factor) and a real authd with `nurse` and `users`,
+    each with PASSWORD and a TOTP key; sets cls.env, cls.ehr, cls.gw, cls.authd and cls.keys (user → key).
+    `extra_config` is appended right after the [webauthn] table, so its first lines are members of that table.
+    WebAuthn origins name the port, so the gateway gets a fixed one (port 0 has no origin to name)."""
+    cls.env = Env()
+    ehr_port = free_port()
+    cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
+                       f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
+    cls.addClassCleanup(cls.ehr.stop)
+    wait_for_port(ehr_port)
+    port = free_port()
+    webauthn = f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
+    cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + webauthn + extra_config,
+                     gateway={"listen": [f"127.0.0.1:{port}"]},
+                     upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
+                     rules=[{"name": "everything", "action": "two_factor"}])
+    cls.addClassCleanup(cls.gw.stop)
+    cls.authd, nurse_key = start_authd_with_nurse(sekisho_binary(), cls.gw)
+    cls.addClassCleanup(cls.authd.stop)
+    cls.keys = {"nurse": nurse_key}
+    for user in users:
+        cls.keys[user] = add_user_with_totp(sekisho_binary(), cls.gw.config_path, user)
+    cls.gw.start()
+
+
 class BrowserLogin(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.env = Env()
-        ehr_port = free_port()
-        cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
-                           f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
-        cls.addClassCleanup(cls.ehr.stop)
-        wait_for_port(ehr_port)
-        # WebAuthn origins name the port, so the gateway gets a fixed one (port 0 has no origin to name).
-        port = free_port()
-        webauthn = f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
-        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + webauthn,
-                         gateway={"listen": [f"127.0.0.1:{port}"]},
-                         upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
-                         rules=[{"name": "everything", "action": "two_factor"}])
-        cls.addClassCleanup(cls.gw.stop)
-        cls.authd, nurse_key = start_authd_with_nurse(sekisho_binary(), cls.gw)
-        cls.addClassCleanup(cls.authd.stop)
         # One user per test: each logs in with the next step's code, which can be used once.
-        cls.keys = {"nurse": nurse_key}
-        for user in ("doctor", "pharmacist", "radiologist", "clerk"):
-            cls.keys[user] = add_user_with_totp(sekisho_binary(), cls.gw.config_path, user)
-        cls.gw.start()
+        start_site(cls, users=("doctor", "pharmacist", "radiologist", "clerk"))
 
     def job(self, name, user="nurse"):
         return {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": user,
@@ -142,27 +149,11 @@ class StrictSite(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.env = Env()
-        ehr_port = free_port()
-        cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
-                           f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
-        cls.addClassCleanup(cls.ehr.stop)
-        wait_for_port(ehr_port)
-        port = free_port()
-        extra = (f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
-                 'user_verification = "required"\n\n[session]\nidle_timeout = "1m"\n')
-        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + extra,
-                         gateway={"listen": [f"127.0.0.1:{port}"]},
-                         upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
-                         rules=[{"name": "everything", "action": "two_factor"}])
-        cls.addClassCleanup(cls.gw.stop)
-        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
-        cls.addClassCleanup(cls.authd.stop)
-        cls.gw.start()
+        start_site(cls, 'user_verification = "required"\n\n[session]\nidle_timeout = "1m"\n')
 
     def test_a_key_without_user_verification_is_refused_and_an_idle_session_ends(self):
         job = {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": "nurse", "password": PASSWORD,
-               "totp_key": self.key, "screenshots": screenshots_dir("uv_and_idle"), "idle_seconds": 60}
+               "totp_key": self.keys["nurse"], "screenshots": screenshots_dir("uv_and_idle"), "idle_seconds": 60}
         r = run_scenario("uv_and_idle.js", job, timeout=240)
         self.assertEqual(r["options"]["user_verification"], "required")
         self.assertIn("セキュリティキーが使えませんでした", r["error_text"])

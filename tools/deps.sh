@@ -32,7 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# playwright-core for the browser tests, the version pinned by tests/integration/browser/package-lock.json.
+# playwright-core for the browser tests, the version pinned by tests/integration/browser/package-lock.json:
+# 1.61, the last that runs on Debian 12's Node.js 18 (later ones want Node 20).
 browser_tests="$(dirname "$0")/../tests/integration/browser"
 if [ ! -f "$browser_tests/node_modules/playwright-core/package.json" ]; then
   command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null

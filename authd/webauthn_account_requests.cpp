@@ -80,51 +80,14 @@ json register_begin(const webauthn_services& svc, const json& req) {
   auto s = svc.sessions.check(f["session"]);
   if (!s) return no_session();
   if (!fresh(*s, now)) return result_reply("reauthenticate");
-  if (svc.settings.rp.origins.empty()) return error_reply("unavailable");  // logged at start
-  std::optional<store::user_row> user;
-  std::vector<store::webauthn_row> credentials;
-  {
-    auto db = svc.pool.acquire();
-    user = store::find_user_by_id(*db, s->user_id);
-    credentials = store::webauthn_for_user(*db, s->user_id);
-  }
-  if (!user) return no_session();
-  json exclude = json::array();
-  for (const auto& c : credentials) exclude.push_back(base64url_encode(c.credential_id));
-  json algorithms = json::array();
-  for (auto a : webauthn::default_algorithms) algorithms.push_back(static_cast<int>(a));
-  const auto issued = svc.challenges.issue(ceremony::registration, f["session"], s->user_id, {}, now);
-  return challenge_reply(svc, issued,
-                         {{"rp_name", svc.settings.rp_name},
-                          {"user",
-                           {{"id", base64url_encode(user->user_handle)},
-                            {"name", user->name},
-                            {"display_name", user->display_name.empty() ? user->name : user->display_name}}},
-                          {"algorithms", algorithms},
-                          {"exclude", exclude},
-                          {"attestation", svc.settings.attestation_required ? "direct" : "none"},
-                          {"resident_key", "preferred"}});
+  auto reply = registration_begin_reply(svc, f["session"], s->user_id, now);
+  return reply.is_null() ? no_session() : reply;
 }
 
 json register_finish(const webauthn_services& svc, const json& req) {
   request_fields f;
-  if (auto bad = read_login_request(req,
-                                    {{"session", 128},
-                                     {"handle", 128},
-                                     {"client_data_json", max_client_data_field},
-                                     {"attestation_object", max_attestation_field},
-                                     {"name", 256},
-                                     {"raw_id", max_id_field, false}},
-                                    f))
-    return bad_field(bad);
-  if (!printable_label(f["name"], max_name_chars)) return bad_field("name");
-  const auto cdj = base64url_decode(f["client_data_json"]);
-  if (!cdj) return bad_field("client_data_json");
-  const auto attestation = base64url_decode(f["attestation_object"]);
-  if (!attestation) return bad_field("attestation_object");
-  const auto raw_id = f["raw_id"].empty() ? std::optional(credential_id_in(*attestation)) : base64url_decode(f["raw_id"]);
-  if (!raw_id) return bad_field("raw_id");
-
+  registration_answer answer;
+  if (auto bad = read_registration(req, {{"session", 128}}, f, answer)) return bad_field(bad);
   const auto now = svc.now();
   // Spent here, whatever follows (WA-R-04).
   const auto challenge = svc.challenges.take(f["handle"], ceremony::registration, f["session"], now);
@@ -133,39 +96,12 @@ json register_finish(const webauthn_services& svc, const json& req) {
   if (!fresh(*s, now)) return result_reply("reauthenticate");
   if (!challenge || challenge->user_id != s->user_id) return result_reply("expired");
 
-  const auto ctx = context_of(f);
-  const webauthn::registration_options options{challenge->challenge, webauthn::default_algorithms, svc.settings.uv};
-  auto cred = webauthn::verify_registration(svc.settings.rp, options, svc.settings.policy,
-                                            {*raw_id, *cdj, *attestation});
   auto db = svc.pool.acquire();
-  const auto id_text = cred ? base64url_encode(cred->id) : std::string();
-  auto refuse = [&](std::string_view reason) {
-    svc.auth.audit(*db, "webauthn.register", s->user, ctx, "webauthn", "failure", reason,
-                   {{"credential", id_text}, {"name", f["name"]}});
-    return refused_reply(reason);
-  };
-  if (!cred) return refuse(webauthn::to_string(webauthn::reason_of(cred.err())));
-
   store::transaction tx(*db);
-  // WA-R-23: a credential id belongs to one account; the existing record stays untouched.
-  std::string_view refusal;
-  if (store::find_webauthn_credential(*db, cred->id)) refusal = "credential_already_registered";
-  else if (store::count_webauthn_for_user(*db, s->user_id) >= max_webauthn_credentials_per_user)
-    refusal = "too_many_credentials";
-  if (!refusal.empty()) {
-    auto r = refuse(refusal);
-    tx.commit();
-    return r;
-  }
-  const auto row = record_of(*cred, s->user_id, f["name"], now);
-  store::insert_webauthn_credential(*db, row);
-  svc.auth.audit(*db, "webauthn.register", s->user, ctx, "webauthn", "success", "registered",
-                 {{"credential", id_text},
-                  {"name", row.name},
-                  {"attestation", webauthn::to_string(cred->attestation)},
-                  {"format", cred->attestation_format}});
+  const auto refusal = store_registration(svc, *db, s->user_id, s->user, challenge->challenge, answer, context_of(f));
   tx.commit();
-  return {{"ok", true}, {"result", "ok"}, {"credential", {{"id", id_text}, {"name", row.name}}}};
+  if (!refusal.empty()) return refused_reply(refusal);
+  return {{"ok", true}, {"result", "ok"}, {"credential", {{"id", answer.id_text}, {"name", answer.name}}}};
 }
 
 json list_credentials(const webauthn_services& svc, const json& req) {
@@ -214,6 +150,85 @@ json change_credential(const webauthn_services& svc, const json& req, bool remov
 }
 
 }  // namespace
+
+json registration_begin_reply(const webauthn_services& svc, std::string_view owner, std::int64_t user_id,
+                              std::int64_t now) {
+  if (svc.settings.rp.origins.empty()) return error_reply("unavailable");  // logged at start
+  std::optional<store::user_row> user;
+  std::vector<store::webauthn_row> credentials;
+  {
+    auto db = svc.pool.acquire();
+    user = store::find_user_by_id(*db, user_id);
+    credentials = store::webauthn_for_user(*db, user_id);
+  }
+  if (!user) return nullptr;
+  json exclude = json::array();
+  for (const auto& c : credentials) exclude.push_back(base64url_encode(c.credential_id));
+  json algorithms = json::array();
+  for (auto a : webauthn::default_algorithms) algorithms.push_back(static_cast<int>(a));
+  const auto issued = svc.challenges.issue(ceremony::registration, owner, user_id, {}, now);
+  return challenge_reply(svc, issued,
+                         {{"rp_name", svc.settings.rp_name},
+                          {"user",
+                           {{"id", base64url_encode(user->user_handle)},
+                            {"name", user->name},
+                            {"display_name", user->display_name.empty() ? user->name : user->display_name}}},
+                          {"algorithms", algorithms},
+                          {"exclude", exclude},
+                          {"attestation", svc.settings.attestation_required ? "direct" : "none"},
+                          {"resident_key", "preferred"}});
+}
+
+const char* read_registration(const json& req, std::initializer_list<field_rule> owner, request_fields& f,
+                              registration_answer& out) {
+  if (auto bad = read_login_request(req, owner, f)) return bad;
+  if (auto bad = f.read(req, {{"handle", 128},
+                              {"client_data_json", max_client_data_field},
+                              {"attestation_object", max_attestation_field},
+                              {"name", 256},
+                              {"raw_id", max_id_field, false}}))
+    return bad;
+  if (!printable_label(f["name"], max_name_chars)) return "name";
+  auto cdj = base64url_decode(f["client_data_json"]);
+  if (!cdj) return "client_data_json";
+  auto attestation = base64url_decode(f["attestation_object"]);
+  if (!attestation) return "attestation_object";
+  auto raw_id = f["raw_id"].empty() ? std::optional(credential_id_in(*attestation)) : base64url_decode(f["raw_id"]);
+  if (!raw_id) return "raw_id";
+  out.raw_id = std::move(*raw_id);
+  out.client_data_json = std::move(*cdj);
+  out.attestation_object = std::move(*attestation);
+  out.name = f["name"];
+  return nullptr;
+}
+
+std::string store_registration(const webauthn_services& svc, store::database& db, std::int64_t user_id,
+                               const std::string& user, const std::string& challenge, registration_answer& answer,
+                               const login::context& ctx) {
+  const webauthn::registration_options options{challenge, webauthn::default_algorithms, svc.settings.uv};
+  auto cred = webauthn::verify_registration(svc.settings.rp, options, svc.settings.policy,
+                                            {answer.raw_id, answer.client_data_json, answer.attestation_object});
+  answer.id_text = cred ? base64url_encode(cred->id) : std::string();
+  std::string refusal;
+  if (!cred) refusal = webauthn::to_string(webauthn::reason_of(cred.err()));
+  // WA-R-23: a credential id belongs to one account; the existing record stays untouched.
+  else if (store::find_webauthn_credential(db, cred->id)) refusal = "credential_already_registered";
+  else if (store::count_webauthn_for_user(db, user_id) >= max_webauthn_credentials_per_user)
+    refusal = "too_many_credentials";
+  if (!refusal.empty()) {
+    svc.auth.audit(db, "webauthn.register", user, ctx, "webauthn", "failure", refusal,
+                   {{"credential", answer.id_text}, {"name", answer.name}});
+    return refusal;
+  }
+  const auto row = record_of(*cred, user_id, answer.name, svc.now());
+  store::insert_webauthn_credential(db, row);
+  svc.auth.audit(db, "webauthn.register", user, ctx, "webauthn", "success", "registered",
+                 {{"credential", answer.id_text},
+                  {"name", row.name},
+                  {"attestation", webauthn::to_string(cred->attestation)},
+                  {"format", cred->attestation_format}});
+  return "";
+}
 
 void register_webauthn_account_requests(request_table& table, const webauthn_services& svc) {
   auto add = [&](const char* op, std::size_t max_bytes, json (*handler)(const webauthn_services&, const json&)) {

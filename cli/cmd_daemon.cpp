@@ -10,6 +10,7 @@
 
 #include "authd/allowed_clients.hpp"
 #include "authd/client.hpp"
+#include "authd/enrollment_requests.hpp"
 #include "authd/frame.hpp"
 #include "authd/login_requests.hpp"
 #include "authd/session_requests.hpp"
@@ -93,7 +94,11 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::register_login_requests(table, auth, pending, sessions, system_clock_fn());
   authd::register_session_requests(table, sessions);
   authd::webauthn_challenges challenges;
-  authd::register_webauthn_requests(table, {*webauthn, auth, pool, pending, challenges, sessions, system_clock_fn()});
+  const authd::webauthn_services webauthn_services{*webauthn, auth, pool, pending, challenges, sessions,
+                                                    system_clock_fn()};
+  authd::register_webauthn_requests(table, webauthn_services);
+  login::enroller enroller(*cfg, pool, *keys, auth);
+  authd::register_enrollment_requests(table, enroller, webauthn_services);
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";

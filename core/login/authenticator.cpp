@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/audit/audit_event.hpp"
+#include "core/login/totp_credential.hpp"
 #include "core/login/user_name.hpp"
 #include "core/recovery/recovery_codes.hpp"
 #include "core/seal/sealer.hpp"
@@ -30,16 +31,6 @@ audit::audit_event make_event(std::string_view event, std::string_view user, con
   const auto details = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return {std::string(event), std::string(user), ctx.source, ctx.channel, std::string(method),
           std::string(result), details};
-}
-
-totp::totp_params params_of(const store::totp_row& row) {
-  totp::totp_params p;
-  p.algorithm = row.algorithm == "SHA256"   ? totp_algorithm::sha256
-                : row.algorithm == "SHA512" ? totp_algorithm::sha512
-                                            : totp_algorithm::sha1;
-  p.digits = row.digits;
-  p.period_seconds = row.period;
-  return p;
 }
 
 std::string strip_spaces(std::string_view s) {

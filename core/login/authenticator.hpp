@@ -105,6 +105,10 @@ class authenticator {
 
   // The one cap on concurrent Argon2 hashes, shared by passwords and recovery codes.
   const password::hash_limiter& limiter() const { return limiter_; }
+  // The same hashers for the steps outside the login path that set a password or issue recovery codes
+  // (enrollment), so the one cap holds there too.
+  const password::password_hasher& password_hashing() const { return hasher_; }
+  const password::password_hasher& recovery_hashing() const { return recovery_hasher_; }
 
  private:
   bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,

@@ -15,7 +15,7 @@ constexpr std::size_t symbols = 12;  // 60 bits
 
 password::argon2_params hash_params() { return {19456, 2, 1}; }
 
-code_set generate_codes(password::password_hasher& hasher) {
+code_set generate_codes(const password::password_hasher& hasher) {
   code_set set;
   for (int i = 0; i < codes_per_set; ++i) {
     std::string raw;

@@ -70,6 +70,10 @@ void delete_totp_for_user(database& db, std::int64_t user_id) {
   run_with_id(db, "DELETE FROM totp_credentials WHERE user_id = ?", user_id);
 }
 
+void delete_unconfirmed_totp(database& db, std::int64_t user_id) {
+  run_with_id(db, "DELETE FROM totp_credentials WHERE user_id = ? AND confirmed = 0", user_id);
+}
+
 void replace_recovery_codes(database& db, std::int64_t user_id, const std::vector<std::string>& hashes) {
   delete_recovery_codes(db, user_id);
   auto ins = db.prepare("INSERT INTO recovery_codes(user_id, code_hash) VALUES(?, ?)");
@@ -113,6 +117,20 @@ void insert_enrollment_token(database& db, std::string_view token_hash, std::int
   auto st = db.prepare(
       "INSERT INTO enrollment_tokens(token_hash, user_id, created_at, expires_at) VALUES(?, ?, ?, ?)");
   st.bind_blob(1, token_hash).bind(2, user_id).bind(3, now).bind(4, expires_at).run();
+}
+
+std::optional<enrollment_row> find_enrollment_token(database& db, std::string_view token_hash, std::int64_t now) {
+  auto st = db.prepare(
+      "SELECT user_id, expires_at, password_set_at IS NOT NULL FROM enrollment_tokens "
+      "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+  st.bind_blob(1, token_hash).bind(2, now);
+  if (!st.step()) return std::nullopt;
+  return enrollment_row{st.column_int(0), st.column_int(1), st.column_int(2) != 0};
+}
+
+void mark_enrollment_password_set(database& db, std::string_view token_hash, std::int64_t now) {
+  auto st = db.prepare("UPDATE enrollment_tokens SET password_set_at = ? WHERE token_hash = ?");
+  st.bind(1, now).bind_blob(2, token_hash).run();
 }
 
 std::optional<std::int64_t> consume_enrollment_token(database& db, std::string_view token_hash, std::int64_t now) {

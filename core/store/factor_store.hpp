@@ -35,6 +35,8 @@ std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool con
 // Moves last_step forward to `step`; false when `step` was already used (a replay).
 bool advance_totp_step(database& db, std::int64_t totp_id, std::int64_t step);
 void delete_totp_for_user(database& db, std::int64_t user_id);
+// An app offered during enrollment but never confirmed with a code.
+void delete_unconfirmed_totp(database& db, std::int64_t user_id);
 
 struct recovery_row {
   std::int64_t id = 0;
@@ -56,6 +58,14 @@ void delete_second_factors(database& db, std::int64_t user_id);
 
 void insert_enrollment_token(database& db, std::string_view token_hash, std::int64_t user_id, std::int64_t now,
                              std::int64_t expires_at);
+struct enrollment_row {
+  std::int64_t user_id = 0;
+  std::int64_t expires_at = 0;
+  bool password_set = false;
+};
+// The token's link while it is unused and unexpired.
+std::optional<enrollment_row> find_enrollment_token(database& db, std::string_view token_hash, std::int64_t now);
+void mark_enrollment_password_set(database& db, std::string_view token_hash, std::int64_t now);
 // Spends a valid token once; returns its user.
 std::optional<std::int64_t> consume_enrollment_token(database& db, std::string_view token_hash, std::int64_t now);
 void revoke_enrollment_tokens(database& db, std::int64_t user_id);

@@ -117,6 +117,11 @@ CREATE TABLE webauthn_credentials (
 );
 CREATE INDEX webauthn_credentials_user ON webauthn_credentials(user_id);
 )sql",
+    // 5: an enrollment link stays valid until a second factor is enrolled; this marks the password step
+    // done, so the link's holder moves on to the factor instead of setting the password again.
+    R"sql(
+ALTER TABLE enrollment_tokens ADD COLUMN password_set_at INTEGER;
+)sql",
 };
 
 void apply(database& db, int to) {

@@ -1,0 +1,14 @@
+// The enrollment link's requests (the portal's /.sekisho/enroll pages): enroll.open, enroll.password,
+// enroll.app.begin / .finish (an authenticator app), enroll.webauthn.begin / .finish (a security key).
+// Every one carries the link's token; the last step answers with the recovery codes and, when asked,
+// a two-factor web session (the user has just proved the password and the new factor).
+#pragma once
+#include "authd/request_table.hpp"
+#include "authd/webauthn_requests.hpp"
+#include "core/login/enroller.hpp"
+
+namespace sekisho::authd {
+
+void register_enrollment_requests(request_table& table, login::enroller& enroller, const webauthn_services& services);
+
+}  // namespace sekisho::authd

@@ -1,6 +1,7 @@
 #include "authd/enrollment_requests.hpp"
 
 #include "core/store/user_store.hpp"
+#include "core/totp/qr_code.hpp"
 #include "core/util/secret.hpp"
 
 namespace sekisho::authd {
@@ -53,7 +54,8 @@ json offer_app(enroller& e, const json& req) {
   if (auto bad = f.read(req, {token_rule})) return bad_field(bad);
   const auto offer = e.offer_app(f["token"]);
   if (!offer) return expired();
-  return {{"ok", true}, {"result", "ok"}, {"uri", offer->uri}, {"key", offer->key}};
+  // The page shows the QR code as inline SVG: the gateway needs no QR library for it.
+  return {{"ok", true}, {"result", "ok"}, {"uri", offer->uri}, {"key", offer->key}, {"qr_svg", totp::qr_svg(offer->uri)}};
 }
 
 json confirm_app(enroller& e, session::session_book& sessions, const json& req) {

@@ -29,12 +29,7 @@ std::string add_key(const page_facts& f) {
   if (f.webauthn_options.empty())
     return std::string("<p><a href=\"/.sekisho/login?rd=/.sekisho/account\">") +
            pick(f, {"もう一度ログインして、キーを登録する", "Log in again to add a key"}) + "</a></p>";
-  return form_start("/.sekisho/account/webauthn", f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) +
-         hidden_field("raw_id", "") + hidden_field("client_data_json", "") + hidden_field("attestation_object", "") + "<label for=\"key-name\">" +
-         pick(f, {"キーの名前（例: 青いキー、スマートフォン）", "Name of the key (for example: blue key, phone)"}) +
-         "</label><input id=\"key-name\" name=\"name\" maxlength=\"64\" required value=\"" +
-         html_escape(pick(f, {"セキュリティキー", "Security key"})) + "\"></form>" +
-         webauthn_block(f, "passkey-register", pick(f, {"セキュリティキーを登録する", "Add a security key"}));
+  return key_registration(f, "/.sekisho/account/webauthn");
 }
 
 }  // namespace

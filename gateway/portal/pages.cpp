@@ -46,6 +46,13 @@ wording notice_text(notice n) {
               "You cannot remove your last second factor. Register another key or app first."};
     case notice::reauthenticate:
       return {"安全のため、もう一度ログインしてから操作してください。", "For your safety, please log in again first."};
+    case notice::link_expired:
+      return {"この登録用リンクは使えません（使用済みか期限切れです）。管理者に新しいリンクをもらってください。",
+              "This enrollment link cannot be used (it was used already or has expired). Ask your administrator for a new one."};
+    case notice::password_refused: return {"このパスワードは使えません。", "This password cannot be used."};
+    case notice::passwords_differ:
+      return {"2つのパスワードが同じではありません。もう一度入力してください。",
+              "The two passwords are not the same. Please type them again."};
   }
   return {"", ""};
 }
@@ -54,6 +61,7 @@ std::string notice_html(const page_facts& f) {
   if (f.message == notice::none) return "";
   std::string text = pick(f, notice_text(f.message));
   if (const auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, std::to_string(f.retry_after));
+  if (!f.detail.empty()) text += " " + f.detail;
   const bool good = f.message == notice::logged_out || f.message == notice::key_added || f.message == notice::key_changed;
   return std::string("<p class=\"") + (good ? "ok" : "error") + "\" role=\"" + (good ? "status" : "alert") + "\">" +
          html_escape(text) + "</p>";
@@ -61,6 +69,7 @@ std::string notice_html(const page_facts& f) {
 
 // The other language's link: the same page with ?lang=, which the portal remembers in a cookie.
 std::string language_switch(const page_facts& f) {
+  if (!f.switchable) return "";
   const bool en = f.lang == language::en;
   std::string path = f.self_path.empty() ? "/.sekisho/login" : f.self_path;
   path += path.find('?') == std::string::npos ? "?lang=" : "&lang=";
@@ -84,7 +93,11 @@ std::string layout(const page_facts& f, const char* title, const std::string& co
          ".error{background:#fde8e8;border-left:6px solid #b00020;padding:.6em}"
          ".ok{background:#e6f4ea;border-left:6px solid #137333;padding:.6em}.lang{text-align:right}"
          ".key{border:1px solid #999;padding:0 1em 1em;margin:1em 0}.key button{margin-top:.6em}"
-         ":focus{outline:3px solid #1a73e8;outline-offset:2px}</style></head><body>" +
+         ".codes{font-family:monospace;font-size:1.4em;line-height:1.8}.qr svg{width:240px;height:240px}"
+         ".secret{font-family:monospace;font-size:1.2em;word-break:break-all}"
+         "a.next{display:block;text-align:center;font-size:1.2em;padding:.6em;margin-top:1.5em;border:1px solid #555}"
+         ":focus{outline:3px solid #1a73e8;outline-offset:2px}"
+         "@media print{.lang,button,a.next,.noprint{display:none}body{font-size:14pt}}</style></head><body>" +
          language_switch(f) + "<h1>" + title + "</h1>" + notice_html(f) + content + "</body></html>\n";
 }
 
@@ -105,6 +118,15 @@ std::string webauthn_block(const page_facts& f, const char* button_id, const cha
          "\"><button type=\"button\" id=\"" + button_id + "\"" + (std::string_view(button_id) == "passkey-login" ? " autofocus" : "") +
          ">" + label + "</button><p class=\"error\" role=\"alert\" id=\"webauthn-error\" hidden></p></div>"
          "<script src=\"/.sekisho/static/webauthn.js\" defer></script>";
+}
+
+std::string key_registration(const page_facts& f, const char* action) {
+  return form_start(action, f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) + hidden_field("raw_id", "") +
+         hidden_field("client_data_json", "") + hidden_field("attestation_object", "") + "<label for=\"key-name\">" +
+         pick(f, {"キーの名前（例: 青いキー、スマートフォン）", "Name of the key (for example: blue key, phone)"}) +
+         "</label><input id=\"key-name\" name=\"name\" maxlength=\"64\" required value=\"" +
+         html_escape(pick(f, {"セキュリティキー", "Security key"})) + "\"></form>" +
+         webauthn_block(f, "passkey-register", pick(f, {"セキュリティキーを登録する", "Add a security key"}));
 }
 
 std::string html_escape(std::string_view text) {

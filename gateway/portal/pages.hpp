@@ -27,15 +27,20 @@ enum class notice {
   key_changed,     // a key was renamed or removed
   last_factor,     // the last second factor cannot be removed
   reauthenticate,  // the change needs a login in the last 5 minutes
+  link_expired,    // the enrollment link is unknown, spent or past its time
+  password_refused,  // the password profile refused it: page_facts::detail says why
+  passwords_differ,  // the two typed passwords are not the same
 };
 
 struct page_facts {
   language lang = language::ja;
   notice message = notice::none;
   std::int64_t retry_after = 0;
+  std::string detail;       // authd's own words for the notice (why a password was refused), already localised
   std::string csrf;         // the form token
   std::string return_path;  // where the login goes afterwards (already safe)
   std::string self_path;    // this page's path and query, for the language switch
+  bool switchable = true;   // false on a page that cannot be shown again (the recovery codes)
   std::string webauthn_options;  // authd's options for the security key script (JSON); empty: no key
   std::string webauthn_handle;   // authd's handle for that challenge
 };
@@ -52,6 +57,8 @@ std::string hidden_field(const char* name, const std::string& value);
 std::string form_start(const char* action, const page_facts& f, const char* id = nullptr);
 // The security key button, its error line and the script; the options ride in a data attribute.
 std::string webauthn_block(const page_facts& f, const char* button_id, const char* label);
+// The form a new security key's answer is posted in to `action`, with the key's name field, and its button.
+std::string key_registration(const page_facts& f, const char* action);
 
 std::string password_page(const page_facts& f);
 std::string code_page(const page_facts& f);

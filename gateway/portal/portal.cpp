@@ -5,6 +5,7 @@
 #include "core/util/secret.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account.hpp"
+#include "gateway/portal/enroll.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
 #include "gateway/portal/webauthn_script.hpp"
@@ -130,6 +131,7 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
     co_return plain(r, http::status::ok, "text/javascript; charset=utf-8", std::string(webauthn_script()));
   if (path == "/.sekisho/account" || path.starts_with("/.sekisho/account/"))
     co_return co_await serve_account(r, authd, sessions);
+  if (path == "/.sekisho/enroll" || path.starts_with("/.sekisho/enroll/")) co_return co_await serve_enroll(r, authd);
 
   const bool login = path == "/.sekisho/login", code = path == "/.sekisho/login/code";
   const bool key = path == "/.sekisho/login/webauthn", leave = path == "/.sekisho/logout";

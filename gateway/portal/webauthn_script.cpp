@@ -20,6 +20,9 @@ std::string_view webauthn_script() {
   function credentials(ids) {
     return ids.map(function (id) { return { type: 'public-key', id: bytes(id) }; });
   }
+  // The recovery codes page's print button (a page without script cannot print from a button).
+  var print = document.getElementById('print');
+  if (print) print.addEventListener('click', function () { window.print(); });
   var box = document.getElementById('webauthn');
   if (!box) return;
   var options = JSON.parse(box.getAttribute('data-options'));

@@ -133,6 +133,49 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("変更しました", r["after_remove_text"])  # removed: the app's code is still a second factor
         self.assertEqual(r["keys_left"], 0)
 
+    def enrollment_token(self, user):
+        """`sekisho user add` as an admin runs it; the token of the link it prints."""
+        printed = sekisho(sekisho_binary(), self.gw.config_path, ["user", "add", user]).stdout
+        return re.search(r"/\.sekisho/enroll\?t=([A-Za-z0-9_-]+)", printed).group(1)
+
+    def test_enrollment_link_then_password_then_passkey_or_app_then_recovery_codes(self):
+        job = dict(self.job("enroll"), key_user="midwife", key_token=self.enrollment_token("midwife"),
+                   app_token=self.enrollment_token("porter"))
+        r = run_scenario("enroll.js", job, timeout=180)
+        base = f"https://ehr.test:{self.gw.port}"
+        self.assertEqual(r["after_open_url"], f"{base}/.sekisho/enroll")
+        self.assertIn("パスワード", r["password_heading"])
+        self.assertIn("このパスワードは使えません", r["weak"])
+        self.assertIn("同じではありません", r["differ"])
+        self.assertIn("2つ目の確認方法", r["factor_heading"])
+        for who in ("key", "app"):
+            codes = r[f"{who}_codes"]
+            self.assertEqual(len(codes), 10)
+            self.assertEqual(len(set(codes)), 10)
+            for c in codes:
+                self.assertRegex(c, r"^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$")
+            self.assertEqual(r[f"{who}_ehr_url"], f"{base}/")
+        self.assertIn("ログイン中: midwife", r["key_ehr_text"])
+        self.assertIn("ログイン中: porter", r["app_ehr_text"])
+        self.assertEqual(r["reused_status"], 410)
+        self.assertIn("この登録用リンクは使えません", r["reused_text"])
+        self.assertEqual(r["key_login_url"], f"{base}/patients/P000123")
+        self.assertIn("ログイン中: midwife", r["key_login_text"])
+        self.assertTrue(r["key_button_on_factor_page"])
+        self.assertTrue(r["qr_svg"])
+        self.assertIn("コードが違います", r["wrong_code_text"])
+        self.assertTrue(r["same_key_after_wrong_code"], "a wrong code keeps the app the phone already scanned")
+        self.assertEqual(r["external_requests"], [])
+        midwife = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "midwife"]).stdout
+        self.assertIn("白いキー", midwife)
+        self.assertRegex(midwife, r"recovery codes\s+10 unused")
+        porter = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "porter"]).stdout
+        self.assertIn("totp", porter)
+        self.assertNotIn("unconfirmed", porter)
+        events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
+        completed = [json.loads(e) for e in events.splitlines() if '"enrollment.complete"' in e]
+        self.assertEqual(sorted((e["user"], e["method"]) for e in completed), [("midwife", "webauthn"), ("porter", "totp")])
+
     def test_recovery_code_once_throttling_and_no_redirect_off_site(self):
         codes = sekisho(sekisho_binary(), self.gw.config_path, ["recovery-codes", "clerk"]).stdout
         code = re.findall(r"^  ([0-9a-z]{4}-[0-9a-z-]+)", codes, re.M)[0]

@@ -13,6 +13,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 if [ ! -f "$demo/sekisho.toml" ]; then
   step "sekisho init: config, keys, database and the first admin"
   sk init --state-dir "$demo/state"
+  # Enrollment links must name the address this demo serves.
+  sed -i 's|^url = "https://sekisho.local/.sekisho/enroll"|url = "https://localhost:8443/.sekisho/enroll"|' "$demo/sekisho.toml"
 fi
 
 if ! sk user show yamada >/dev/null 2>&1; then
@@ -33,6 +35,11 @@ totp_pid=$TOTP_PID
   wait "$totp_pid"
   step "sekisho recovery-codes yamada"
   sk recovery-codes yamada
+fi
+
+if ! sk user show sato >/dev/null 2>&1; then
+  step "sekisho user add sato: a doctor who enrolls himself in the browser with the link printed here"
+  sk user add sato --display-name "佐藤 一郎" --group doctors | tee "$demo/sato-enrollment.txt"
 fi
 
 step "sekisho user list"
@@ -107,6 +114,8 @@ step "who opened what: the gateway's access log"
 tail -n 3 "$demo/state/access.log"
 
 step "Sekisho keeps running: https://localhost:8443/ (demo certificate: $demo/state/demo-server.crt). Ctrl-C stops it."
+grep -o 'https://localhost:8443/.sekisho/enroll?t=[A-Za-z0-9_-]*' "$demo/sato-enrollment.txt" |
+  sed 's/^/Enroll sato in a browser (one use, 72 h): /' || true
 trap - EXIT
 trap 'kill $sekisho $ehr 2>/dev/null || true' INT TERM
 wait "$sekisho"

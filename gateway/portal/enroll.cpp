@@ -106,7 +106,9 @@ text_response finished(const portal_request& r, answer& a, const json& reply) {
 awaitable<text_response> app_page(const portal_request& r, answer& a, authd_channel& authd, const std::string& token) {
   const auto reply = co_await authd.call(token_request(r, "enroll.app.begin", token));
   const auto result = result_of(reply);
-  if (result != "ok") co_return link_refused(r, a, !result.empty());
+  if (result.empty()) co_return link_refused(r, a, false);
+  // No app before the password is set: the link's current step says what comes first (or that it is spent).
+  if (result != "ok") co_return co_await current_step(r, a, authd, token);
   co_return html(r, a, 200, enroll_app_page(a.facts, reply->value("qr_svg", ""), reply->value("key", "")));
 }
 

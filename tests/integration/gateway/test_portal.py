@@ -13,7 +13,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import PASSWORD, authd_clients_config, start_authd_with_nurse, totp  # noqa: E402
+from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
 from harness import Env, Gateway, RecordingUpstream, main, sekisho_binary, wait_until  # noqa: E402
 
 
@@ -179,6 +179,69 @@ class Portal(unittest.TestCase):
         self.assertEqual(b.jar.get("__Host-sekisho-lang"), "ja")
         page = b.get("/.sekisho/login", extra=[("Accept-Language", "en-US")]).text  # the choice sticks
         self.assertIn('lang="ja"', page)
+
+    def enrollment_token(self, user):
+        printed = sekisho(sekisho_binary(), self.gw.config_path, ["user", "add", user]).stdout
+        return re.search(r"\?t=([A-Za-z0-9_-]+)", printed).group(1)
+
+    def test_enrollment_link_cannot_be_forged_skipped_or_reused(self):
+        b = self.browser()
+        # Forged, malformed and header-injecting tokens: refused, and nothing of them is echoed into a cookie.
+        for bad in ("A" * 43, "short", "x" * 43 + "%0d%0aSet-Cookie:%20evil=1", "x" * 43 + ";Domain=evil.example"):
+            r = b.get("/.sekisho/enroll?t=" + bad)
+            self.assertEqual(r.status, 410, bad)
+            self.assertIn("この登録用リンクは使えません", r.text)
+            self.assertFalse(any("evil" in c or bad in c for c in r.headers("Set-Cookie")), bad)
+        self.assertEqual(b.get("/.sekisho/enroll").status, 410)  # no link at all
+
+        token = self.enrollment_token("scribe")
+        r = b.get("/.sekisho/enroll?t=" + token)
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/.sekisho/enroll")  # the token leaves the address bar
+        cookie = [c for c in r.headers("Set-Cookie") if c.startswith("__Host-sekisho-enroll=")][0]
+        for attribute in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age="):
+            self.assertIn(attribute, cookie)
+        page = b.get("/.sekisho/enroll")
+        self.assertIn('name="confirm"', page.text)
+        # No skipping the password: the app's page shows the password step until it is set.
+        early = b.get("/.sekisho/enroll/app")
+        self.assertIn('name="confirm"', early.text)
+        self.assertNotIn("manual-key", early.text)
+        # The password step wants the form token and this origin.
+        good = {"password": PASSWORD, "confirm": PASSWORD, "csrf": hidden(page.text, "csrf")}
+        r = b.post("/.sekisho/enroll/password", good, origin=False)
+        self.assertIn("有効期限", r.text)
+        r = b.post("/.sekisho/enroll/password", dict(good, csrf="x" * 43))
+        self.assertIn("有効期限", r.text)
+        r = b.post("/.sekisho/enroll/password", good)
+        self.assertEqual(r.status, 303, r)
+        page = b.get("/.sekisho/enroll").text
+        self.assertIn("2つ目の確認方法", page)
+        # With a password but no factor, logging in is refused with the way forward, not let through.
+        b2 = self.browser()
+        login = self.login_form(b2)
+        r = b2.post("/.sekisho/login", {"username": "scribe", "password": PASSWORD, "csrf": hidden(login, "csrf")})
+        self.assertIn("登録用リンク", r.text)
+        self.assertNotIn('name="code"', r.text)
+        # The app: its key, a wrong code, then the right one; the link is spent and a session opened.
+        app = b.get("/.sekisho/enroll/app").text
+        key = re.search(r'id="manual-key">([A-Z2-7 ]+)<', app).group(1).replace(" ", "")
+        wrong = "000000" if totp(key, time.time()) != "000000" else "111111"
+        r = b.post("/.sekisho/enroll/app", {"code": wrong, "csrf": hidden(app, "csrf")})
+        self.assertIn("コードが違います", r.text)
+        r = b.post("/.sekisho/enroll/app", {"code": totp(key, time.time()), "csrf": hidden(app, "csrf")})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(re.findall(r"<li>[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}</li>", r.text)), 10)
+        self.assertEqual(b.jar.get("__Host-sekisho-enroll"), "")
+        self.assertTrue(b.jar.get("__Host-sekisho"))
+        self.assertNotIn(">English<", r.text)  # no switch that would reload the codes away
+        before = len(self.recorder.requests)
+        self.assertEqual(b.get("/chart/x").status, 200)
+        self.assertIn("\r\nRemote-User: scribe\r\n", self.recorder.requests[before][0].decode("latin-1"))
+        # Spent: neither the link nor the cookie opens anything again.
+        self.assertEqual(self.browser().get("/.sekisho/enroll?t=" + token).status, 410)
+        stale = [("Cookie", "__Host-sekisho-enroll=" + token)]
+        self.assertEqual(self.gw.request("GET", "/.sekisho/enroll", host=b.host, headers=stale).status, 410)
 
     def test_an_oversized_form_is_refused(self):
         b = self.browser()

@@ -75,6 +75,11 @@ struct login_fixture {
   }
   // The code an authenticator app shows at the fixture's current time.
   std::string code(std::string_view seed) const { return totp::generate_code(seed, {}, now); }
+  // A code that is not `right`: its first digit changed.
+  static std::string other_code(std::string right) {
+    right[0] = right[0] == '9' ? '0' : static_cast<char>(right[0] + 1);
+    return right;
+  }
 
   void set_disabled(std::int64_t user_id) {
     auto db = pool.acquire();

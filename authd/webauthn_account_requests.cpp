@@ -32,10 +32,6 @@ json refused_reply(std::string_view reason) {
 }
 json no_session() { return {{"ok", false}, {"error", "no_session"}}; }
 
-bool fresh(const session::session_info& s, std::int64_t now) {
-  return s.factors >= 2 && now - s.created_at < webauthn_reauthentication_seconds;
-}
-
 // The contract's register.finish carries no rawId: the credential id is then the one in authData,
 // which verify_registration compares with itself (WA-R-24 holds trivially). "" when unparsable: the
 // verification then refuses the same input with the precise reason.
@@ -79,7 +75,7 @@ json register_begin(const webauthn_services& svc, const json& req) {
   const auto now = svc.now();
   auto s = svc.sessions.check(f["session"]);
   if (!s) return no_session();
-  if (!fresh(*s, now)) return result_reply("reauthenticate");
+  if (!session::recently_authenticated(*s, now)) return result_reply("reauthenticate");
   auto reply = registration_begin_reply(svc, f["session"], s->user_id, now);
   return reply.is_null() ? no_session() : reply;
 }
@@ -93,7 +89,7 @@ json register_finish(const webauthn_services& svc, const json& req) {
   const auto challenge = svc.challenges.take(f["handle"], ceremony::registration, f["session"], now);
   auto s = svc.sessions.check(f["session"]);
   if (!s) return no_session();
-  if (!fresh(*s, now)) return result_reply("reauthenticate");
+  if (!session::recently_authenticated(*s, now)) return result_reply("reauthenticate");
   if (!challenge || challenge->user_id != s->user_id) return result_reply("expired");
 
   auto db = svc.pool.acquire();
@@ -125,7 +121,7 @@ json change_credential(const webauthn_services& svc, const json& req, bool remov
   if (!id) return bad_field("id");
   auto s = svc.sessions.check(f["session"]);
   if (!s) return no_session();
-  if (!fresh(*s, svc.now())) return result_reply("reauthenticate");
+  if (!session::recently_authenticated(*s, svc.now())) return result_reply("reauthenticate");
 
   auto ctx = context_of(f);
   if (ctx.channel.empty()) ctx.channel = "web";

@@ -17,9 +17,6 @@
 
 namespace sekisho::authd {
 
-// A change to a user's security keys needs a web session opened by a two-factor login this recently
-// (NIST SP 800-63B-4 §4.1.2.1: binding a new authenticator needs a fresh authentication).
-inline constexpr std::int64_t webauthn_reauthentication_seconds = 300;
 // Keeps the exclude and allow lists of one user well inside a frame (credential ids are ≤ 1023 bytes).
 inline constexpr int max_webauthn_credentials_per_user = 20;
 

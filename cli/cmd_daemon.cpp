@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "authd/account_requests.hpp"
 #include "authd/allowed_clients.hpp"
 #include "authd/client.hpp"
 #include "authd/enrollment_requests.hpp"
@@ -99,6 +100,7 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::register_webauthn_requests(table, webauthn_services);
   login::enroller enroller(*cfg, pool, *keys, auth);
   authd::register_enrollment_requests(table, enroller, webauthn_services);
+  authd::register_account_requests(table, {auth, enroller, sessions, pool, system_clock_fn()});
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";

@@ -9,6 +9,7 @@
 
 #include "cli/admin_context.hpp"
 #include "cli/command.hpp"
+#include "core/session/session_id.hpp"
 #include "core/store/session_store.hpp"
 #include "core/util/encoding.hpp"
 
@@ -17,10 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t tag_length = 16;
 constexpr std::size_t min_tag_length = 8;
 
-std::string tag_of(const store::session_row& s) { return hex_encode(s.id_hash).substr(0, tag_length); }
+std::string tag_of(const store::session_row& s) { return session::session_tag(s.id_hash); }
 
 std::string local_time(std::int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
@@ -66,7 +66,7 @@ int run_revoke(const args& a, const fs::path& config_path) {
   if (tag.empty() == user.empty()) return fail("name one session (its tag from `sekisho session list`) or --user NAME");
   std::transform(tag.begin(), tag.end(), tag.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
   const bool hex = std::all_of(tag.begin(), tag.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-  if (!tag.empty() && (tag.size() < min_tag_length || tag.size() > tag_length || !hex))
+  if (!tag.empty() && (tag.size() < min_tag_length || tag.size() > session::session_tag_length || !hex))
     return fail("'" + tag + "' is not a session tag: 8 to 16 hex digits from `sekisho session list`");
   std::vector<store::session_row> chosen;
   for (const auto& s : store::list_sessions(ctx->db))

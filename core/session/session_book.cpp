@@ -70,6 +70,23 @@ int session_book::close_all_for(std::int64_t user_id) {
   return store::delete_user_sessions(*db, user_id);
 }
 
+int session_book::close_others(std::int64_t user_id, std::string_view keep_id) {
+  auto db = pool_.acquire();
+  return store::delete_other_sessions(*db, user_id, sha256(keep_id));
+}
+
+std::vector<session_book::summary> session_book::live_for(std::int64_t user_id, std::string_view current_id) {
+  const auto now = now_();
+  const auto current = sha256(current_id);
+  std::vector<summary> out;
+  auto db = pool_.acquire();
+  for (const auto& s : store::sessions_of_user(*db, user_id)) {
+    if (now >= s.expires_at || now >= s.last_seen_at + seconds_of(settings_.idle_timeout)) continue;
+    out.push_back({session_tag(s.id_hash), s.method, s.source, s.created_at, s.last_seen_at, s.id_hash == current});
+  }
+  return out;
+}
+
 void session_book::forget_expired() {
   const auto now = now_();
   auto db = pool_.acquire();

@@ -26,6 +26,13 @@ struct session_info {
   std::int64_t created_at = 0;  // when the login opened it: recent enough counts as re-authentication
 };
 
+// A change to a user's factors or password needs a web session opened by a two-factor login this recently
+// (NIST SP 800-63B-4 §4.1.2.1: binding a new authenticator needs a fresh authentication).
+inline constexpr std::int64_t reauthentication_seconds = 300;
+inline bool recently_authenticated(const session_info& s, std::int64_t now) {
+  return s.factors >= 2 && now - s.created_at < reauthentication_seconds;
+}
+
 class session_book {
  public:
   session_book(store::connection_pool& pool, session_config settings, clock_fn now);
@@ -36,6 +43,18 @@ class session_book {
   std::optional<session_info> check(std::string_view id);
   bool close(std::string_view id);
   int close_all_for(std::int64_t user_id);
+  // "Log out elsewhere": every session of the user but `keep_id`'s.
+  int close_others(std::int64_t user_id, std::string_view keep_id);
+  // The user's sessions still live, with `current` set on `current_id`'s.
+  struct summary {
+    std::string tag;  // what the access log and `sekisho session list` call it
+    std::string method;
+    std::string source;
+    std::int64_t created_at = 0;
+    std::int64_t last_seen_at = 0;
+    bool current = false;
+  };
+  std::vector<summary> live_for(std::int64_t user_id, std::string_view current_id);
   void forget_expired();
 
  private:

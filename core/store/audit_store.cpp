@@ -57,4 +57,18 @@ void for_each_audit_record(database& db, std::optional<std::int64_t> since,
   }
 }
 
+std::vector<login_record> recent_logins(database& db, std::string_view user, int limit) {
+  // A right password alone is a step, not a login: its record says "success" (or "info", not enrolled).
+  auto st = db.prepare(
+      "SELECT time, event, result, source, channel, method FROM audit_log WHERE user = ? AND "
+      "(event = 'login.second_factor' OR (event = 'login.password' AND result NOT IN ('success', 'info'))) "
+      "ORDER BY seq DESC LIMIT ?");
+  st.bind(1, user).bind(2, std::int64_t{limit});
+  std::vector<login_record> out;
+  while (st.step())
+    out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
+                   st.column_text(5)});
+  return out;
+}
+
 }  // namespace sekisho::store

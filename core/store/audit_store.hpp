@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/audit/audit_event.hpp"
 #include "core/store/database.hpp"
@@ -33,5 +35,18 @@ std::optional<chain_head> audit_head(database& db);
 // stops early when `visit` returns false. Reads one consistent snapshot.
 void for_each_audit_record(database& db, std::optional<std::int64_t> since,
                            const std::function<bool(const audit::audit_record&)>& visit);
+
+// One login as the user sees it on the account page: a finished login (the second factor's record) or a
+// failed step.
+struct login_record {
+  std::int64_t time = 0;
+  std::string event;
+  std::string result;  // "success", or why not ("failure", "throttled", "locked", "denied")
+  std::string source;
+  std::string channel;
+  std::string method;
+};
+// The user's last `limit` logins, newest first.
+std::vector<login_record> recent_logins(database& db, std::string_view user, int limit);
 
 }  // namespace sekisho::store

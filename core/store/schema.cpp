@@ -122,6 +122,10 @@ CREATE INDEX webauthn_credentials_user ON webauthn_credentials(user_id);
     R"sql(
 ALTER TABLE enrollment_tokens ADD COLUMN password_set_at INTEGER;
 )sql",
+    // 6: the account page shows a user their own recent logins; without this each view scans the whole trail.
+    R"sql(
+CREATE INDEX audit_log_by_user ON audit_log(user, seq);
+)sql",
 };
 
 void apply(database& db, int to) {

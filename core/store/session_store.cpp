@@ -68,4 +68,18 @@ std::vector<session_row> list_sessions(database& db) {
   return out;
 }
 
+std::vector<session_row> sessions_of_user(database& db, std::int64_t user_id) {
+  auto st = db.prepare(std::string(select_sessions) + " WHERE s.user_id = ? ORDER BY s.created_at");
+  st.bind(1, user_id);
+  std::vector<session_row> out;
+  while (st.step()) out.push_back(read_session(st));
+  return out;
+}
+
+int delete_other_sessions(database& db, std::int64_t user_id, std::string_view keep_hash) {
+  auto st = db.prepare("DELETE FROM sessions WHERE user_id = ? AND id_hash != ?");
+  st.bind(1, user_id).bind_blob(2, keep_hash).run();
+  return db.changes();
+}
+
 }  // namespace sekisho::store

@@ -30,5 +30,8 @@ bool delete_session(database& db, std::string_view id_hash);
 int delete_user_sessions(database& db, std::int64_t user_id);
 void delete_sessions_expired_before(database& db, std::int64_t now, std::int64_t idle_cutoff);
 std::vector<session_row> list_sessions(database& db);
+std::vector<session_row> sessions_of_user(database& db, std::int64_t user_id);
+// Every session of the user but the one whose hash is `keep_hash`; returns how many ended.
+int delete_other_sessions(database& db, std::int64_t user_id, std::string_view keep_hash);
 
 }  // namespace sekisho::store

@@ -1,7 +1,7 @@
 #include "gateway/session/session_cache.hpp"
 
 #include "core/util/digest.hpp"
-#include "core/util/encoding.hpp"
+#include "core/session/session_id.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -38,7 +38,7 @@ awaitable<std::shared_ptr<const session_identity>> session_cache::lookup(const s
   if (!reply) co_return nullptr;  // authd unreachable: no session, and nothing cached
   std::shared_ptr<const session_identity> who;
   if (auto found = identity_from_reply(*reply)) {
-    found->log_tag = hex_encode(sha256(session_id)).substr(0, 16);
+    found->log_tag = session::session_tag(sha256(session_id));
     who = std::make_shared<const session_identity>(std::move(*found));
   }
   if (ttl_.count() > 0) {

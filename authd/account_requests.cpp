@@ -1,0 +1,148 @@
+#include "authd/account_requests.hpp"
+
+#include "authd/request_fields.hpp"
+#include "core/store/audit_store.hpp"
+#include "core/store/factor_store.hpp"
+#include "core/totp/qr_code.hpp"
+#include "core/util/secret.hpp"
+
+namespace sekisho::authd {
+namespace {
+
+using nlohmann::json;
+
+constexpr int recent_login_count = 10;
+
+json result_reply(std::string_view result) { return {{"ok", true}, {"result", std::string(result)}}; }
+json no_session() { return {{"ok", false}, {"error", "no_session"}}; }
+
+// The request's session, when it is live (and, for a change, fresh); otherwise the reply to send instead.
+struct caller_session {
+  std::optional<session::session_info> info;
+  json refusal;
+};
+caller_session session_of(const account_services& svc, const request_fields& f, bool change) {
+  caller_session c;
+  c.info = svc.sessions.check(f["session"]);
+  if (!c.info) c.refusal = no_session();
+  else if (change && !session::recently_authenticated(*c.info, svc.now())) c.refusal = result_reply("reauthenticate");
+  if (!c.refusal.is_null()) c.info.reset();
+  return c;
+}
+
+login::context web_context(const request_fields& f) {
+  auto ctx = context_of(f);
+  if (ctx.channel.empty()) ctx.channel = "web";
+  return ctx;
+}
+
+json overview(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}}, f, false)) return bad_field(bad);
+  auto s = session_of(svc, f, false);
+  if (!s.info) return s.refusal;
+  json sessions = json::array();
+  for (const auto& x : svc.sessions.live_for(s.info->user_id, f["session"]))
+    sessions.push_back({{"tag", x.tag}, {"method", x.method}, {"source", x.source}, {"created_at", x.created_at},
+                        {"last_seen_at", x.last_seen_at}, {"current", x.current}});
+  json recent = json::array();
+  int apps = 0, codes_left = 0;
+  {
+    auto db = svc.pool.acquire();
+    for (const auto& r : store::recent_logins(*db, s.info->user, recent_login_count))
+      recent.push_back({{"time", r.time}, {"event", r.event}, {"result", r.result == "success" ? "success" : "failure"},
+                        {"source", r.source}, {"channel", r.channel}, {"method", r.method}});
+    apps = static_cast<int>(store::totp_for_user(*db, s.info->user_id, true).size());
+    codes_left = static_cast<int>(store::unused_recovery_codes(*db, s.info->user_id).size());
+  }
+  json r = result_reply("ok");
+  r["user"] = s.info->user;
+  r["display_name"] = s.info->display_name;
+  r["apps"] = apps;
+  r["recovery_codes_left"] = codes_left;
+  r["fresh"] = session::recently_authenticated(*s.info, svc.now());
+  r["sessions"] = std::move(sessions);
+  r["recent"] = std::move(recent);
+  return r;
+}
+
+// A new password: the current one first (a workstation left logged in must not be enough), then the profile.
+// Other sessions end: whoever knew the old password may hold one.
+json change_password(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}, {"current_password", 1024}, {"new_password", 1024}}, f,
+                                    false))
+    return bad_field(bad);
+  auto s = session_of(svc, f, true);
+  if (!s.info) return s.refusal;
+  const auto ctx = web_context(f);
+  const auto current = svc.auth.check_password(s.info->user, secret(f["current_password"]), ctx);
+  if (current.result == login::status::throttled || current.result == login::status::locked)
+    return status_reply(current.result, current.retry_after);
+  if (current.result != login::status::ok) return result_reply("wrong_password");
+  const auto verdict = svc.enroller.change_password(s.info->user_id, s.info->user, secret(f["new_password"]), ctx);
+  if (!verdict.ok)
+    return {{"ok", true}, {"result", "refused"}, {"reason_ja", verdict.reason_ja}, {"reason_en", verdict.reason_en}};
+  svc.sessions.close_others(s.info->user_id, f["session"]);
+  return result_reply("ok");
+}
+
+json end_other_sessions(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}}, f, false)) return bad_field(bad);
+  auto s = session_of(svc, f, false);
+  if (!s.info) return s.refusal;
+  const int ended = svc.sessions.close_others(s.info->user_id, f["session"]);
+  auto db = svc.pool.acquire();
+  svc.auth.audit(*db, "session.end_others", s.info->user, web_context(f), "", "success", "user_request",
+                 {{"ended", std::to_string(ended)}});
+  json r = result_reply("ok");
+  r["ended"] = ended;
+  return r;
+}
+
+json renew_codes(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}}, f, false)) return bad_field(bad);
+  auto s = session_of(svc, f, true);
+  if (!s.info) return s.refusal;
+  json r = result_reply("ok");
+  r["recovery_codes"] = svc.enroller.renew_recovery_codes(s.info->user_id, s.info->user, web_context(f));
+  return r;
+}
+
+json begin_app(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}}, f, false)) return bad_field(bad);
+  auto s = session_of(svc, f, true);
+  if (!s.info) return s.refusal;
+  const auto offer = svc.enroller.offer_app_to(s.info->user_id, s.info->user);
+  return {{"ok", true}, {"result", "ok"}, {"uri", offer.uri}, {"key", offer.key}, {"qr_svg", totp::qr_svg(offer.uri)}};
+}
+
+json finish_app(const account_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}, {"code", 64}}, f, false)) return bad_field(bad);
+  auto s = session_of(svc, f, true);
+  if (!s.info) return s.refusal;
+  const auto refusal = svc.enroller.confirm_app_of(s.info->user_id, s.info->user, secret(f["code"]), web_context(f));
+  if (refusal.empty()) return result_reply("ok");
+  return {{"ok", true}, {"result", "refused"}, {"reason", refusal}};
+}
+
+}  // namespace
+
+void register_account_requests(request_table& table, const account_services& svc) {
+  auto add = [&](const char* op, std::size_t max_bytes, json (*handler)(const account_services&, const json&)) {
+    table.add({op, permission::client, max_bytes,
+               [svc, handler](const json& req, const caller&) { return handler(svc, req); }});
+  };
+  add("account.overview", 1024, overview);
+  add("account.password", 4096, change_password);
+  add("account.sessions.end_others", 1024, end_other_sessions);
+  add("account.recovery_codes", 1024, renew_codes);
+  add("account.app.begin", 1024, begin_app);
+  add("account.app.finish", 1024, finish_app);
+}
+
+}  // namespace sekisho::authd

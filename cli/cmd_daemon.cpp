@@ -10,6 +10,7 @@
 
 #include "authd/account_requests.hpp"
 #include "authd/allowed_clients.hpp"
+#include "authd/break_glass_requests.hpp"
 #include "authd/client.hpp"
 #include "authd/enrollment_requests.hpp"
 #include "authd/frame.hpp"
@@ -101,6 +102,7 @@ int run_authd(const args&, const fs::path& config_path) {
   login::enroller enroller(*cfg, pool, *keys, auth);
   authd::register_enrollment_requests(table, enroller, webauthn_services);
   authd::register_account_requests(table, {auth, enroller, sessions, pool, system_clock_fn()});
+  authd::register_break_glass_requests(table, cfg->break_glass, auth, sessions, pool);
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";

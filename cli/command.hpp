@@ -27,5 +27,6 @@ std::vector<command> daemon_commands();
 std::vector<command> gateway_commands();
 std::vector<command> run_commands();
 std::vector<command> session_commands();
+std::vector<command> break_glass_commands();
 
 }  // namespace sekisho::cli

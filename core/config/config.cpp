@@ -33,6 +33,7 @@ const std::map<std::string, std::set<std::string>>& schema() {
       {"audit", {"key_file", "head_log_interval"}},
       {"enrollment", {"url", "lifetime"}},
       {"session", {"idle_timeout", "absolute_timeout"}},
+      {"break_glass", {"enabled", "session_lifetime", "accept_recovery_codes"}},
       {"keys", {"master_key_file"}},
       {"webauthn", config_detail::webauthn_keys()},
   };
@@ -126,6 +127,11 @@ void read_all(const toml::value& root, config& c) {
   se.duration("absolute_timeout", c.session.absolute_timeout, seconds(300), seconds(24 * 3600));
   if (c.session.absolute_timeout < c.session.idle_timeout)
     se.fail("absolute_timeout", "must not be below idle_timeout");
+
+  auto bg = reader_for(root, "break_glass");
+  bg.boolean("enabled", c.break_glass.enabled);
+  bg.duration("session_lifetime", c.break_glass.session_lifetime, seconds(300), seconds(4 * 3600));
+  bg.boolean("accept_recovery_codes", c.break_glass.accept_recovery_codes);
 
   auto k = reader_for(root, "keys");
   fs::path master = "master.key";

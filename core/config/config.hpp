@@ -58,6 +58,14 @@ struct enrollment_config {
   std::chrono::seconds lifetime{72 * 3600};
 };
 
+// Emergency access (the guideline's break-glass): password + a sealed emergency code issued by an admin,
+// with a reason, for a short, marked session.
+struct break_glass_config {
+  bool enabled = false;
+  std::chrono::seconds session_lifetime{3600};
+  bool accept_recovery_codes = false;  // a recovery code may stand in for the emergency code
+};
+
 struct session_config {
   std::chrono::seconds idle_timeout{15 * 60};       // closed after this long without a request
   std::chrono::seconds absolute_timeout{12 * 3600}; // closed this long after login, whatever happens (a shift)
@@ -93,6 +101,7 @@ struct config {
   audit_config audit;
   enrollment_config enrollment;
   session_config session;
+  break_glass_config break_glass;
   gateway_config gateway;
   webauthn_config webauthn;
 };

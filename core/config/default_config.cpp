@@ -64,6 +64,15 @@ head_log_interval = "5m"
 url = "https://sekisho.local/.sekisho/enroll"
 lifetime = "72h"
 
+[break_glass]
+# Emergency access when a user cannot use their second factor: password + a sealed emergency code
+# (`sekisho break-glass issue USER`) + a typed reason opens a short session that is marked in the access
+# log, shown with a banner, and raised as a WARNING for review. Each code works once.
+enabled = false
+session_lifetime = "1h"
+# Whether a recovery code may stand in for the emergency code.
+accept_recovery_codes = false
+
 [session]
 # A web session ends after this long without a request (a workstation left unlocked)…
 idle_timeout = "15m"

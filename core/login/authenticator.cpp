@@ -163,7 +163,7 @@ bool authenticator::try_totp(store::database& db, std::int64_t user_id, std::str
   return false;
 }
 
-bool authenticator::try_recovery(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+bool authenticator::spend_recovery_code(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
                                  int* left) {
   auto unused = store::unused_recovery_codes(db, user_id);
   for (const auto& row : unused) {
@@ -185,7 +185,7 @@ factor_check authenticator::check_code(store::database& db, std::int64_t user_id
     c.ok = try_totp(db, user_id, typed, now, &c.reason);
   } else if (auto rc = recovery::normalize_code(typed)) {
     c.method = "recovery";
-    c.ok = try_recovery(db, user_id, *rc, now, &c.recovery_codes_left);
+    c.ok = spend_recovery_code(db, user_id, *rc, now, &c.recovery_codes_left);
   }
   if (c.ok) c.reason = "code_ok";
   return c;

@@ -109,6 +109,10 @@ class authenticator {
   // (enrollment), so the one cap holds there too.
   const password::password_hasher& password_hashing() const { return hasher_; }
   const password::password_hasher& recovery_hashing() const { return recovery_hasher_; }
+  // Spends the user's recovery code `code` (normalised) in `db`; false when none matches or it was spent
+  // meanwhile. `left` gets how many remain.
+  bool spend_recovery_code(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
+                            int* left);
 
  private:
   bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
@@ -118,8 +122,7 @@ class authenticator {
   factor_check check_code(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now);
   bool try_totp(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
                 std::string* reason);
-  bool try_recovery(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
-                    int* left);
+
 
   const config& cfg_;
   store::connection_pool& pool_;

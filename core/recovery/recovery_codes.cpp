@@ -15,9 +15,9 @@ constexpr std::size_t symbols = 12;  // 60 bits
 
 password::argon2_params hash_params() { return {19456, 2, 1}; }
 
-code_set generate_codes(const password::password_hasher& hasher) {
+code_set generate_codes(const password::password_hasher& hasher, int count) {
   code_set set;
-  for (int i = 0; i < codes_per_set; ++i) {
+  for (int i = 0; i < count; ++i) {
     std::string raw;
     for (std::size_t k = 0; k < symbols; ++k) raw.push_back(alphabet[random_below(32)]);
     auto h = hasher.hash(raw);

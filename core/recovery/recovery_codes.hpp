@@ -20,7 +20,7 @@ struct code_set {
   std::vector<std::string> hashes;  // to store
 };
 
-code_set generate_codes(const password::password_hasher& hasher);
+code_set generate_codes(const password::password_hasher& hasher, int count = codes_per_set);
 
 // Lower-cases, drops spaces and hyphens, reads o as 0 and i/l as 1; nullopt if it cannot be a code.
 std::optional<std::string> normalize_code(std::string_view typed);

@@ -20,7 +20,8 @@ std::int64_t seconds_of(std::chrono::seconds s) { return static_cast<std::int64_
 session_book::session_book(store::connection_pool& pool, session_config settings, clock_fn now)
     : pool_(pool), settings_(settings), now_(std::move(now)) {}
 
-std::string session_book::open(std::int64_t user_id, int factors, std::string_view method, std::string_view source) {
+std::string session_book::open(std::int64_t user_id, int factors, std::string_view method, std::string_view source,
+                               std::optional<std::chrono::seconds> lifetime) {
   std::string id = random_token(32);
   const auto now = now_();
   store::session_row row;
@@ -31,7 +32,7 @@ std::string session_book::open(std::int64_t user_id, int factors, std::string_vi
   row.source = std::string(source);
   row.created_at = now;
   row.last_seen_at = now;
-  row.expires_at = now + seconds_of(settings_.absolute_timeout);
+  row.expires_at = now + seconds_of(lifetime ? std::min(*lifetime, settings_.absolute_timeout) : settings_.absolute_timeout);
   auto db = pool_.acquire();
   store::insert_session(*db, row);
   return id;

@@ -38,7 +38,9 @@ class session_book {
   session_book(store::connection_pool& pool, session_config settings, clock_fn now);
 
   // Returns the new session id (see session_id.hpp).
-  std::string open(std::int64_t user_id, int factors, std::string_view method, std::string_view source);
+  // `lifetime` shortens the absolute timeout (a break-glass session lasts an hour).
+  std::string open(std::int64_t user_id, int factors, std::string_view method, std::string_view source,
+                   std::optional<std::chrono::seconds> lifetime = std::nullopt);
   // nullopt for unknown, malformed, expired or revoked ids and for disabled users.
   std::optional<session_info> check(std::string_view id);
   bool close(std::string_view id);

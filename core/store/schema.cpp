@@ -126,6 +126,15 @@ ALTER TABLE enrollment_tokens ADD COLUMN password_set_at INTEGER;
     R"sql(
 CREATE INDEX audit_log_by_user ON audit_log(user, seq);
 )sql",
+    // 7: break-glass: one sealed emergency code per user (its Argon2id hash), single use.
+    R"sql(
+CREATE TABLE emergency_codes (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+)sql",
 };
 
 void apply(database& db, int to) {

@@ -25,8 +25,6 @@ namespace {
 
 // The WebAuthn table plus the enrollment requests, wired as cli/cmd_daemon.cpp does.
 struct enrollment_table : webauthn_table {
-  login::enroller enroller{cfg, pool, keys, auth, clock()};
-
   enrollment_table() { register_enrollment_requests(table, enroller, services()); }
 
   // A user as `sekisho user add` creates one: no password, no second factor.
@@ -67,20 +65,7 @@ struct enrollment_table : webauthn_table {
     req.update(answer);
     return run(req);
   }
-
-  std::size_t recovery_codes_of(std::int64_t user_id) {
-    auto db = pool.acquire();
-    return store::unused_recovery_codes(*db, user_id).size();
-  }
 };
-
-// The seed of an offered app, as the phone reads it from the key.
-std::string seed_of(const json& offer) {
-  REQUIRE(offer["result"] == "ok");
-  auto seed = base32_decode(offer["key"].get<std::string>());
-  REQUIRE(seed);
-  return *seed;
-}
 
 }  // namespace
 

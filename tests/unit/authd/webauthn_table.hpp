@@ -1,5 +1,5 @@
 // The login, session and WebAuthn requests of authd's table over a login_fixture, and a software security
-// key that answers them: shared by the WebAuthn and enrollment request tests.
+// key that answers them: shared by the WebAuthn, enrollment and account request tests.
 #pragma once
 #include <doctest/doctest.h>
 
@@ -15,6 +15,7 @@
 #include "authd/login_requests.hpp"
 #include "authd/session_requests.hpp"
 #include "authd/webauthn_requests.hpp"
+#include "core/login/enroller.hpp"
 #include "core/store/webauthn_store.hpp"
 #include "core/util/encoding.hpp"
 #include "core/util/random.hpp"
@@ -86,6 +87,7 @@ struct webauthn_table : login_fixture {
   authd::pending_logins pending;
   authd::webauthn_challenges challenges;
   session::session_book sessions{pool, cfg.session, [this] { return now; }};
+  login::enroller enroller{cfg, pool, keys, auth, clock()};  // for the enrollment and account requests
   authd::request_table table = make_table();
   authd::caller gateway{.uid = 1234, .gid = 1234, .pid = 99, .admin = false};
 
@@ -127,8 +129,10 @@ struct webauthn_table : login_fixture {
     return id;
   }
 
-  json password_step(const std::string& user, const std::string& source = here) {
-    return run({{"op", "login.password"}, {"user", user}, {"password", user_password}, {"channel", "web"}, {"source", source}});
+  json password_step(const std::string& user, const std::string& source = here,
+                     const std::string& password = user_password) {
+    return run({{"op", "login.password"}, {"user", user}, {"password", password}, {"channel", "web"},
+                {"source", source}});
   }
   std::string pending_for(const std::string& user) {
     const auto r = password_step(user);
@@ -170,11 +174,23 @@ struct webauthn_table : login_fixture {
     for (const auto& line : audit_lines()) n += line.find(needle) != std::string::npos;
     return n;
   }
+  std::size_t recovery_codes_of(std::int64_t user_id) {
+    auto db = pool.acquire();
+    return store::unused_recovery_codes(*db, user_id).size();
+  }
   std::optional<store::webauthn_row> stored(const soft_key& k) {
     auto db = pool.acquire();
     return store::find_webauthn_credential(*db, k.id);
   }
 };
+
+// The seed of an offered authenticator app, as the phone reads it from the key.
+inline std::string seed_of(const json& offer) {
+  REQUIRE(offer["result"] == "ok");
+  auto seed = base32_decode(offer["key"].get<std::string>());
+  REQUIRE(seed);
+  return *seed;
+}
 
 inline json answer_is(const char* r) { return {{"ok", true}, {"result", r}}; }
 inline json refused(const char* reason) { return {{"ok", true}, {"result", "refused"}, {"reason", reason}}; }

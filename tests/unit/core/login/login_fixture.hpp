@@ -52,9 +52,9 @@ struct login_fixture {
     return store::connection_pool(db, 4);
   }
 
-  std::int64_t add_user(std::string_view name, std::string_view password) {
+  std::int64_t add_user(std::string_view name, std::string_view password, std::string_view display_name = "") {
     auto db = pool.acquire();
-    const auto id = store::insert_user(*db, name, "", false, now);
+    const auto id = store::insert_user(*db, name, display_name, false, now);
     store::set_password_hash(*db, id, *hasher.hash(password), false, now);
     return id;
   }

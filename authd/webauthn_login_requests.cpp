@@ -66,7 +66,8 @@ void warn_cloned(const webauthn_services& svc, store::database& db, const login:
 // One assertion against the user's stored credential (WA-A-02…A-19); spends the counter on success.
 login::factor_check check_assertion(const webauthn_services& svc, store::database& db, std::int64_t now,
                                     const pending_logins::entry& who, const webauthn_challenges::entry& challenge,
-                                    const assertion_input& in, const login::context& ctx) {
+                                    const assertion_input& in, const login::context& ctx,
+                                    webauthn::user_verification uv) {
   login::factor_check c;
   c.method = "webauthn";
   c.credential = base64url_encode(in.credential_id);
@@ -90,7 +91,7 @@ login::factor_check check_assertion(const webauthn_services& svc, store::databas
   const webauthn::stored_credential stored{row->credential_id, static_cast<webauthn::cose_alg>(row->cose_alg),
                                            row->public_key, static_cast<std::uint32_t>(row->sign_count),
                                            row->backup_eligible};
-  auto v = webauthn::verify_assertion(svc.settings.rp, {challenge.challenge, svc.settings.uv}, stored,
+  auto v = webauthn::verify_assertion(svc.settings.rp, {challenge.challenge, uv}, stored,
                                       {in.credential_id, in.client_data_json, in.authenticator_data, in.signature});
   if (!v) {
     const auto why = webauthn::reason_of(v.err());
@@ -135,20 +136,25 @@ json login_begin(const webauthn_services& svc, const json& req) {
   return challenge_reply(svc, issued, {{"allow", allow}});
 }
 
+// Reads the `owner` fields (see read_login_request), then the assertion: nullptr when all are good, else the
+// name of the first bad one.
+const char* read_assertion(const json& req, std::initializer_list<field_rule> owner, request_fields& f,
+                           assertion_input& in, bool user_handle_required) {
+  if (auto bad = read_login_request(req, owner, f)) return bad;
+  if (auto bad = f.read(req, {{"handle", 128},
+                              {"credential_id", max_id_field},
+                              {"client_data_json", max_client_data_field},
+                              {"authenticator_data", max_auth_data_field},
+                              {"signature", max_signature_field},
+                              {"user_handle", max_user_handle_field, user_handle_required}}))
+    return bad;
+  return decode(f, in);
+}
+
 json login_finish(const webauthn_services& svc, const json& req) {
   request_fields f;
-  if (auto bad = read_login_request(req,
-                                    {{"pending", 128},
-                                     {"handle", 128},
-                                     {"credential_id", max_id_field},
-                                     {"client_data_json", max_client_data_field},
-                                     {"authenticator_data", max_auth_data_field},
-                                     {"signature", max_signature_field},
-                                     {"user_handle", max_user_handle_field, false}},
-                                    f))
-    return bad_field(bad);
   assertion_input in;
-  if (auto bad = decode(f, in)) return bad_field(bad);
+  if (auto bad = read_assertion(req, {{"pending", 128}}, f, in, false)) return bad_field(bad);
   const auto ctx = context_of(f);
   const auto now = svc.now();
   // The challenge is spent first, whatever follows (WA-A-08, WA-A-20); the pending login counts one attempt.
@@ -157,9 +163,59 @@ json login_finish(const webauthn_services& svc, const json& req) {
   if (!entry || !challenge || challenge->user_id != entry->user_id) return expired();
   auto out = svc.auth.check_second_factor(
       entry->user_id,
-      [&](store::database& db, std::int64_t at) { return check_assertion(svc, db, at, *entry, *challenge, in, ctx); },
+      [&](store::database& db, std::int64_t at) {
+        return check_assertion(svc, db, at, *entry, *challenge, in, ctx, svc.settings.uv);
+      },
       ctx);
   return second_factor_reply(out, f["pending"], *entry, req, svc.pending, svc.sessions, ctx);
+}
+
+// Passkey-only login (webauthn.passkey_login): no user name and no password. The browser offers any
+// discoverable credential for this site; the challenge is bound to the login page's form token.
+json passkey_begin(const webauthn_services& svc, const json& req) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"owner", 128}}, f)) return bad_field(bad);
+  if (!svc.settings.passkey_login) return {{"ok", true}, {"result", "not_enabled"}};
+  if (svc.settings.rp.origins.empty()) return error_reply("unavailable");  // logged at start
+  const auto issued = svc.challenges.issue(ceremony::login, f["owner"], 0, {}, svc.now());
+  auto reply = challenge_reply(svc, issued, {{"allow", json::array()}});
+  reply["options"]["user_verification"] = "required";
+  return reply;
+}
+
+// The credential names its user (its user handle must agree); the assertion must carry user verification,
+// which makes the one touch two factors. Throttle, lock and audit are the user's, as for any factor.
+json passkey_finish(const webauthn_services& svc, const json& req) {
+  request_fields f;
+  assertion_input in;
+  if (auto bad = read_assertion(req, {{"owner", 128}}, f, in, true)) return bad_field(bad);
+  if (!svc.settings.passkey_login) return {{"ok", true}, {"result", "not_enabled"}};
+  const auto ctx = context_of(f);
+  auto challenge = svc.challenges.take(f["handle"], ceremony::login, f["owner"], svc.now());
+  if (!challenge) return expired();
+  std::optional<store::user_row> user;
+  {
+    auto db = svc.pool.acquire();
+    if (const auto row = store::find_webauthn_credential(*db, in.credential_id)) user = store::find_user_by_id(*db, row->user_id);
+  }
+  // An unknown key names no one to throttle; it proves nothing either.
+  if (!user) return status_reply(login::status::denied, 0);
+  challenge->allowed = {in.credential_id};
+  const pending_logins::entry who{user->id, user->name, ctx.source, 0, 0};
+  auto out = svc.auth.check_second_factor(
+      user->id,
+      [&](store::database& db, std::int64_t at) {
+        auto c = check_assertion(svc, db, at, who, *challenge, in, ctx, webauthn::user_verification::required);
+        c.method = "passkey";
+        return c;
+      },
+      ctx);
+  auto r = status_reply(out.result, out.retry_after);
+  if (out.result != login::status::ok) return r;
+  r["user"] = user->name;
+  r["method"] = "passkey";
+  if (wants_session(req)) r["session"] = svc.sessions.open(user->id, 2, "passkey", ctx.source);
+  return r;
 }
 
 }  // namespace
@@ -177,6 +233,10 @@ void register_webauthn_login_requests(request_table& table, const webauthn_servi
              [svc](const json& req, const caller&) { return login_begin(svc, req); }});
   table.add({"webauthn.login.finish", permission::client, 32 * 1024,
              [svc](const json& req, const caller&) { return login_finish(svc, req); }});
+  table.add({"webauthn.passkey.begin", permission::client, 1024,
+             [svc](const json& req, const caller&) { return passkey_begin(svc, req); }});
+  table.add({"webauthn.passkey.finish", permission::client, 32 * 1024,
+             [svc](const json& req, const caller&) { return passkey_finish(svc, req); }});
 }
 
 }  // namespace sekisho::authd

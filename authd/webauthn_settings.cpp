@@ -37,6 +37,7 @@ result<webauthn_settings> load_webauthn_settings(const webauthn_config& c) {
   webauthn_settings s;
   s.rp = {c.rp_id, c.origins};
   s.rp_name = c.rp_name;
+  s.passkey_login = c.passkey_login;
   s.uv = c.user_verification == webauthn_user_verification::required ? webauthn::user_verification::required
                                                                       : webauthn::user_verification::preferred;
   s.attestation_required = c.attestation == webauthn_attestation::required;

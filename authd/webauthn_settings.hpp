@@ -16,6 +16,7 @@ struct webauthn_settings {
   webauthn::user_verification uv = webauthn::user_verification::preferred;
   bool attestation_required = false;  // ask browsers for "direct" attestation and enforce `policy`
   webauthn::attestation_policy policy;
+  bool passkey_login = false;  // webauthn.passkey.begin / .finish answer
 };
 
 // Reads every trusted_roots file (all its PEM certificates); a file that cannot be read or holds no

@@ -87,6 +87,9 @@ struct webauthn_config {
   webauthn_attestation attestation = webauthn_attestation::none;
   std::vector<std::filesystem::path> trusted_roots;  // PEM files, absolute
   std::vector<std::string> aaguids;                  // 16 raw bytes each
+  // Log in with a passkey alone (a discoverable credential that verified its user by PIN or biometrics):
+  // something you have plus something you know or are, in one touch. Off unless a site asks for it.
+  bool passkey_login = false;
 };
 
 struct config {

@@ -89,7 +89,7 @@ std::optional<std::string> parse_uuid(const std::string& text) {
 
 const std::set<std::string>& webauthn_keys() {
   static const std::set<std::string> keys = {"rp_id",       "rp_name",       "origins", "user_verification",
-                                             "attestation", "trusted_roots", "aaguids"};
+                                             "attestation", "trusted_roots", "aaguids", "passkey_login"};
   return keys;
 }
 
@@ -133,6 +133,7 @@ void read_webauthn_config(const table_reader& r, const fs::path& state_dir, cons
   r.choice("user_verification", w.user_verification,
            std::map<std::string, webauthn_user_verification>{{"preferred", webauthn_user_verification::preferred},
                                                              {"required", webauthn_user_verification::required}});
+  r.boolean("passkey_login", w.passkey_login);
   r.choice("attestation", w.attestation,
            std::map<std::string, webauthn_attestation>{{"none", webauthn_attestation::none},
                                                        {"required", webauthn_attestation::required}});

@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t max_reason_chars = 200;
-constexpr std::size_t min_reason_bytes = 4;  // two Japanese characters: 「急患」
+constexpr std::size_t min_reason_bytes = 4;  // one kanji (3 bytes) is not a reason; 「急患」 (6) or "flu!" is
 
 json open_break_glass(const break_glass_config& cfg, login::authenticator& auth, session::session_book& sessions,
                       store::connection_pool& pool, const json& req) {

@@ -52,15 +52,17 @@ const char* decode(const request_fields& f, assertion_input& in) {
   return nullptr;
 }
 
-// A counter that did not move forward: the key may have been copied (§6.1.1). Refused, and raised as a
-// warning of its own in the trail and in authd's log, naming the credential.
+// A counter that did not move forward: the key may have been copied (§6.1.1). Refused, the credential
+// locked (WA-A-17: neither copy logs in again), and raised as a warning of its own in the trail and in
+// authd's log, naming the credential.
 void warn_cloned(const webauthn_services& svc, store::database& db, const login::context& ctx,
                  std::string_view user, const store::webauthn_row& row, std::string_view detail) {
   const auto id = base64url_encode(row.credential_id);
+  store::lock_webauthn_credential(db, row.id, svc.now());
   svc.auth.audit(db, "webauthn.cloned", user, ctx, "webauthn", "warning", "possibly_cloned",
-                 {{"credential", id}, {"name", row.name}, {"counter", detail}});
+                 {{"credential", id}, {"name", row.name}, {"counter", detail}, {"action", "locked"}});
   log_line("WARNING: security key '" + id + "' of " + std::string(user) +
-           " may be cloned (its signature counter did not increase); the login was refused");
+           " may be cloned (its signature counter did not increase); the login was refused and the key locked");
 }
 
 // One assertion against the user's stored credential (WA-A-02…A-19); spends the counter on success.
@@ -74,6 +76,10 @@ login::factor_check check_assertion(const webauthn_services& svc, store::databas
   const auto row = store::find_webauthn_credential(db, in.credential_id);
   if (!row || row->user_id != who.user_id) {
     c.reason = "unknown_credential";
+    return c;
+  }
+  if (row->locked_at) {
+    c.reason = "credential_locked";
     return c;
   }
   const auto& allowed = challenge.allowed;
@@ -127,7 +133,8 @@ json login_begin(const webauthn_services& svc, const json& req) {
   std::vector<std::string> ids;
   {
     auto db = svc.pool.acquire();
-    for (auto& r : store::webauthn_for_user(*db, entry->user_id)) ids.push_back(std::move(r.credential_id));
+    for (auto& r : store::webauthn_for_user(*db, entry->user_id))
+      if (!r.locked_at) ids.push_back(std::move(r.credential_id));
   }
   if (ids.empty()) return {{"ok", true}, {"result", "no_credentials"}};
   json allow = json::array();

@@ -116,7 +116,8 @@ int run_show(const args& a, const fs::path& config_path) {
               << (r.confirmed ? "" : ", unconfirmed") << ")\n";
   for (const auto& k : store::webauthn_for_user(t.ctx->db, u.id))
     std::cout << "security key    " << k.name << " (added " << when(k.created_at) << ", last used "
-              << when(k.last_used_at) << (k.backup_eligible ? ", passkey that may be synced" : "") << ")\n";
+              << when(k.last_used_at) << (k.backup_eligible ? ", passkey that may be synced" : "")
+              << (k.locked_at ? ", LOCKED " + when(k.locked_at) + ": possibly cloned" : std::string()) << ")\n";
   std::cout << "recovery codes  " << store::unused_recovery_codes(t.ctx->db, u.id).size() << " unused\n";
   return exit_ok;
 }

@@ -27,10 +27,11 @@ struct session_info {
 };
 
 // A change to a user's factors or password needs a web session opened by a two-factor login this recently
-// (NIST SP 800-63B-4 §4.1.2.1: binding a new authenticator needs a fresh authentication).
+// (NIST SP 800-63B-4 §4.1.2.1: binding a new authenticator needs a fresh authentication). An emergency
+// (break-glass) session never counts: it is for working on patients, not for taking over the account.
 inline constexpr std::int64_t reauthentication_seconds = 300;
 inline bool recently_authenticated(const session_info& s, std::int64_t now) {
-  return s.factors >= 2 && now - s.created_at < reauthentication_seconds;
+  return s.factors >= 2 && s.method != "break_glass" && now - s.created_at < reauthentication_seconds;
 }
 
 class session_book {

@@ -135,6 +135,11 @@ CREATE TABLE emergency_codes (
   used_at INTEGER
 );
 )sql",
+    // 8: a security key whose signature counter went backwards may be a copy: it is locked (WA-A-17) until
+    // the user removes it or an admin resets the user's factors.
+    R"sql(
+ALTER TABLE webauthn_credentials ADD COLUMN locked_at INTEGER;
+)sql",
 };
 
 void apply(database& db, int to) {

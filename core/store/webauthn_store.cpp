@@ -5,7 +5,7 @@ namespace {
 
 constexpr std::string_view columns =
     "SELECT id, user_id, credential_id, public_key, cose_alg, sign_count, aaguid, backup_eligible, backup_state, "
-    "uv_initialized, attestation_format, name, created_at, last_used_at FROM webauthn_credentials ";
+    "uv_initialized, attestation_format, name, created_at, last_used_at, locked_at FROM webauthn_credentials ";
 
 webauthn_row read_row(statement& st) {
   webauthn_row r;
@@ -23,6 +23,7 @@ webauthn_row read_row(statement& st) {
   r.name = st.column_text(11);
   r.created_at = st.column_int(12);
   if (!st.column_is_null(13)) r.last_used_at = st.column_int(13);
+  if (!st.column_is_null(14)) r.locked_at = st.column_int(14);
   return r;
 }
 
@@ -53,6 +54,11 @@ std::vector<webauthn_row> webauthn_for_user(database& db, std::int64_t user_id) 
   std::vector<webauthn_row> out;
   while (st.step()) out.push_back(read_row(st));
   return out;
+}
+
+void lock_webauthn_credential(database& db, std::int64_t row_id, std::int64_t now) {
+  auto st = db.prepare("UPDATE webauthn_credentials SET locked_at = ? WHERE id = ? AND locked_at IS NULL");
+  st.bind(1, now).bind(2, row_id).run();
 }
 
 int count_webauthn_for_user(database& db, std::int64_t user_id) {

@@ -28,6 +28,7 @@ struct webauthn_row {
   std::string name;  // the user's label
   std::int64_t created_at = 0;
   std::optional<std::int64_t> last_used_at;
+  std::optional<std::int64_t> locked_at;  // set when it looked cloned: it logs no one in any more
 };
 
 // Returns the row id. A credential id registered already throws store_error (UNIQUE): callers check
@@ -36,6 +37,7 @@ std::int64_t insert_webauthn_credential(database& db, const webauthn_row& row);
 std::optional<webauthn_row> find_webauthn_credential(database& db, std::string_view credential_id);
 std::vector<webauthn_row> webauthn_for_user(database& db, std::int64_t user_id);
 int count_webauthn_for_user(database& db, std::int64_t user_id);
+void lock_webauthn_credential(database& db, std::int64_t row_id, std::int64_t now);
 
 // Records a verified assertion: sign_count becomes `sign_count` only if that is above the stored one
 // (or both are 0: an authenticator without a counter); backup_state and last_used_at follow, and

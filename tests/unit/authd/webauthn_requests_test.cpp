@@ -299,7 +299,7 @@ TEST_CASE("attestation = required: only keys vouched for by a configured root, o
         refused("aaguid_not_allowed"));
 }
 
-TEST_CASE("a counter that does not increase is refused and raised as a webauthn.cloned warning") {
+TEST_CASE("a counter that does not increase is refused, the key locked, and raised as a webauthn.cloned warning") {
   webauthn_table t;
   soft_key k;
   k.counter = 5;
@@ -312,8 +312,10 @@ TEST_CASE("a counter that does not increase is refused and raised as a webauthn.
   CHECK(t.audit_count("stored 6, received 6") == 1);
   CHECK(t.audit_count("login.second_factor failure") == 1);
   CHECK(t.stored(k)->sign_count == 6);
-  k.counter = 6;
-  CHECK(t.login_with(k, "nurse")["result"] == "ok");  // 7: the genuine key goes on
+  // Which one is the genuine key cannot be known: neither logs in again (WA-A-17), and it is not offered.
+  CHECK(t.stored(k)->locked_at == t.now);
+  CHECK(t.begin_login(t.pending_for("nurse")) == answer_is("no_credentials"));
+  CHECK(t.audit_count("\"action\":\"locked\"") == 1);
 }
 
 TEST_CASE("a key that never counts (always 0) is accepted each time") {

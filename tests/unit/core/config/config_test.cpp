@@ -30,6 +30,28 @@ TEST_CASE("an empty config means the defaults, and relative state_dir follows th
   CHECK(c->audit.key_file == "/srv/demo/state/audit.key");
 }
 
+TEST_CASE("[break_glass] is off by default; its keys parse, the session lifetime from 5m to 4h") {
+  auto d = parse_config(default_config_text(), "/etc/sekisho/sekisho.toml");
+  REQUIRE(d.ok());
+  CHECK_FALSE(d->break_glass.enabled);
+  CHECK(d->break_glass.session_lifetime.count() == 3600);
+  CHECK_FALSE(d->break_glass.accept_recovery_codes);
+
+  auto c = parse_config("[break_glass]\nenabled = true\nsession_lifetime = \"10m\"\naccept_recovery_codes = true\n",
+                        "test.toml");
+  INFO((c.ok() ? std::string() : c.message()));
+  REQUIRE(c.ok());
+  CHECK(c->break_glass.enabled);
+  CHECK(c->break_glass.session_lifetime.count() == 600);
+  CHECK(c->break_glass.accept_recovery_codes);
+
+  for (auto [lifetime, seconds] : {std::pair{"5m", 300}, std::pair{"4h", 4 * 3600}}) {
+    auto at_limit = parse_config(std::string("[break_glass]\nsession_lifetime = \"") + lifetime + "\"\n", "test.toml");
+    REQUIRE(at_limit.ok());
+    CHECK(at_limit->break_glass.session_lifetime.count() == seconds);
+  }
+}
+
 TEST_CASE("bad configs name the key at fault") {
   struct bad_case {
     const char* toml;
@@ -49,6 +71,13 @@ TEST_CASE("bad configs name the key at fault") {
            bad_case{"[authd]\nrequest_timeout = \"soon\"\n", "authd.request_timeout"},
            bad_case{"[authd]\nclients = \"root\"\n", "authd.clients: expected a list"},
            bad_case{"[enrollment]\nurl = \"javascript:alert(1)\"\n", "enrollment.url"},
+           bad_case{"[break_glass]\nsession_lifetime = \"4m\"\n",
+                    "break_glass.session_lifetime: must be between 300s and 14400s"},
+           bad_case{"[break_glass]\nsession_lifetime = \"5h\"\n",
+                    "break_glass.session_lifetime: must be between 300s and 14400s"},
+           bad_case{"[break_glass]\nsession_lifetime = 3600\n", "break_glass.session_lifetime: expected a duration"},
+           bad_case{"[break_glass]\nenabled = \"yes\"\n", "break_glass.enabled: expected true or false"},
+           bad_case{"[break_glass]\naccept_recovery_code = true\n", "break_glass.accept_recovery_code: unknown key"},
            bad_case{"this is not toml", "not valid TOML"},
        }) {
     auto c = parse_config(toml, "test.toml");

@@ -122,3 +122,16 @@ TEST_CASE("deleting the user deletes their sessions") {
   }
   CHECK_FALSE(f.book->check(id));
 }
+
+TEST_CASE("a fresh two-factor login may change the account; an old one, a one-factor or an emergency one may not") {
+  fixture f;
+  const auto fresh = *f.book->check(f.book->open(f.alice, 2, "totp", "192.0.2.1"));
+  CHECK(session::recently_authenticated(fresh, f.now + 299));
+  CHECK_FALSE(session::recently_authenticated(fresh, f.now + 300));
+  const auto one = *f.book->check(f.book->open(f.alice, 1, "password", "192.0.2.1"));
+  CHECK_FALSE(session::recently_authenticated(one, f.now));
+  const auto emergency =
+      *f.book->check(f.book->open(f.alice, 2, "break_glass", "192.0.2.1", std::chrono::seconds(3600)));
+  CHECK_FALSE(session::recently_authenticated(emergency, f.now));
+  CHECK(emergency.expires_at <= f.now + 3600);
+}

@@ -1,46 +1,14 @@
 #include "core/store/factor_store.hpp"
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/store/user_store.hpp"
+#include "tests/unit/core/store/two_process_race.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 using namespace sekisho;
 using namespace sekisho::store;
-
-namespace {
-
-// Runs `attempt` in two forked processes released at the same moment; returns how many succeeded.
-int race_two_processes(const std::filesystem::path& db_path, auto attempt) {
-  int go[2];
-  REQUIRE(::pipe(go) == 0);
-  pid_t kids[2];
-  for (auto& kid : kids) {
-    kid = ::fork();
-    if (kid == 0) {
-      auto db = database::open(db_path);
-      char c;
-      if (::read(go[0], &c, 1) != 1) ::_exit(3);
-      ::_exit(attempt(db) ? 0 : 1);
-    }
-  }
-  ::close(go[0]);
-  REQUIRE(::write(go[1], "xx", 2) == 2);
-  ::close(go[1]);
-  int won = 0;
-  for (auto kid : kids) {
-    int status = 0;
-    ::waitpid(kid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) <= 1);
-    won += WEXITSTATUS(status) == 0;
-  }
-  return won;
-}
-
-}  // namespace
+using sekisho::test::race_two_processes;
 
 TEST_CASE("a TOTP step is accepted once, and never an older one after a newer") {
   test::temp_dir dir;

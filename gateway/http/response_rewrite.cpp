@@ -141,19 +141,26 @@ bool names_internal_domain(std::string_view attribute, const rewrite_origins& o)
                      [domain](const std::string& h) { return iequals(domain, h); });
 }
 
-// Drops each "; Domain=<internal host>" (with its ';'); every other byte stays.
+// Drops each "; Domain=<internal host>" (with its ';') and adds "; Secure" when missing: the browser reaches
+// the app only over the gateway's HTTPS, so its cookies must never go out over plain HTTP (nginx users set
+// proxy_cookie_flags for this). Every other byte stays.
 std::optional<std::string> rewrite_set_cookie(std::string_view v, const rewrite_origins& o) {
   auto semicolon = v.find(';');
   std::string out(v.substr(0, semicolon));
-  bool changed = false;
+  bool changed = false, secure = false;
   while (semicolon != std::string_view::npos) {
     const auto next = v.find(';', semicolon + 1);
     const auto attribute = v.substr(semicolon, next - semicolon);
+    secure = secure || iequals(trim_whitespace(attribute.substr(1)), "secure");
     if (names_internal_domain(attribute.substr(1), o))
       changed = true;
     else
       out.append(attribute);
     semicolon = next;
+  }
+  if (!secure) {
+    out += "; Secure";
+    changed = true;
   }
   if (!changed) return std::nullopt;
   return out;

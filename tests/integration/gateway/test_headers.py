@@ -122,7 +122,8 @@ class ForwardedHeaders(unittest.TestCase):
         r = self.gw.request("GET", "/redirect-internal", host=self.host())
         self.assertEqual(r.status, 302)
         self.assertEqual(r.header("Location"), f"https://{self.host()}/next?x=1")
-        self.assertEqual(r.headers("Set-Cookie"), ["a=b; Path=/", "c=d; Path=/app; HttpOnly"])
+        # Secure added: the browser reaches the app over HTTPS only (the upstream spoke plain HTTP).
+        self.assertEqual(r.headers("Set-Cookie"), ["a=b; Path=/; Secure", "c=d; Path=/app; HttpOnly; Secure"])
         self.assertNotIn(b"127.0.0.1", r.raw_head, "the internal address leaked in a header")
 
     def test_refresh_and_content_location_are_rewritten(self):
@@ -135,7 +136,7 @@ class ForwardedHeaders(unittest.TestCase):
         r = self.gw.request("GET", "/redirect-away", host=self.host())
         self.assertEqual(r.status, 302)
         self.assertEqual(r.header("Location"), "http://other.example/x")
-        self.assertEqual(r.headers("Set-Cookie"), ["e=f; Domain=other.example; Path=/"])
+        self.assertEqual(r.headers("Set-Cookie"), ["e=f; Domain=other.example; Path=/; Secure"])
 
     def test_redirect_to_another_port_of_the_internal_host_is_untouched(self):
         r = self.gw.request("GET", "/redirect-other-port", host=self.host())

@@ -133,7 +133,7 @@ TEST_CASE("a public host that is not a plain host[:port] never reaches a header"
   CHECK(rewritten(u, "Location", "http://10.0.0.5:8080/x", "evil.example/") == "http://10.0.0.5:8080/x");
 }
 
-TEST_CASE("Set-Cookie Domain naming an internal host is dropped; everything else is kept, in order") {
+TEST_CASE("Set-Cookie Domain naming an internal host is dropped, Secure added where missing; everything else is kept, in order") {
   auto u = upstream("http", "10.0.0.5", "8080");
   u.host_header = "ehr.internal";
   http::fields h;
@@ -145,10 +145,10 @@ TEST_CASE("Set-Cookie Domain naming an internal host is dropped; everything else
   h.insert("Set-Cookie", "e=Domain=10.0.0.5; Max-Age=60");
   h.insert("Set-Cookie", "f=6;Domain= 10.0.0.5 ;Domain=ehr.internal.evil.example");
   rewrite_response_headers(h, u, "ehr.clinic.example", "https");
-  CHECK(values_of(h, "Set-Cookie") == values{"a=1; Path=/; HttpOnly", "b=2; Path=/;Secure",
-                                             "c=3; Domain=clinic.example; Path=/", "d=4",
-                                             "e=Domain=10.0.0.5; Max-Age=60",
-                                             "f=6;Domain=ehr.internal.evil.example"});
+  CHECK(values_of(h, "Set-Cookie") == values{"a=1; Path=/; HttpOnly; Secure", "b=2; Path=/;Secure",
+                                             "c=3; Domain=clinic.example; Path=/; Secure", "d=4; Secure",
+                                             "e=Domain=10.0.0.5; Max-Age=60; Secure",
+                                             "f=6;Domain=ehr.internal.evil.example; Secure"});
   CHECK(values_of(h, "Location") == values{"/home"});
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("fields between two Set-Cookie lines are neither rewritten nor turned 
   h.insert("Set_Cookie", "smuggled=1; Domain=10.0.0.7");
   h.insert("Set-Cookie", "b=2; Path=/");
   rewrite_response_headers(h, u, "ehr.clinic.example", "https");
-  CHECK(values_of(h, "Set-Cookie") == values{"a=1; Path=/", "b=2; Path=/"});
+  CHECK(values_of(h, "Set-Cookie") == values{"a=1; Path=/; Secure", "b=2; Path=/; Secure"});
   CHECK(values_of(h, "Date") == values{"Wed, 25 Nov 2026 10:00:00 GMT"});
   CHECK(values_of(h, "Set_Cookie") == values{"smuggled=1; Domain=10.0.0.7"});
 }

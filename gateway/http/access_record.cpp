@@ -110,6 +110,7 @@ void append_json_line(std::string& out, const access_record& r, bool with_query)
   append_field(out, "upstream", r.upstream);
   append_ms(out, "upstream_ms", r.upstream_ms);
   append_ms(out, "total_ms", r.total_ms);
+  if (r.break_glass) out += ",\"break_glass\":true";
   out += "}\n";
 }
 

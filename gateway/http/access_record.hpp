@@ -21,6 +21,7 @@ struct access_record {
   std::string upstream;
   double upstream_ms = 0;
   double total_ms = 0;
+  bool break_glass = false;  // made in an emergency (break-glass) session: to review
 };
 
 // Appends the record as one JSON object and a newline. Written by hand rather than through a JSON

@@ -1,5 +1,7 @@
-// The account page, /.sekisho/account: who is logged in, their security keys, and adding one (WebAuthn
-// registration; authd wants a login in the last 5 minutes for that).
+// The account page, /.sekisho/account, for the logged-in user: security keys (/webauthn, /webauthn/rename,
+// /webauthn/remove), the password (/password), another authenticator app (/app), new recovery codes
+// (/recovery), recent logins, and the devices logged in (/sessions/end-others). authd decides every change
+// and wants a login in the last 5 minutes for all but ending the other sessions.
 #pragma once
 #include "gateway/portal/portal.hpp"
 

@@ -93,6 +93,7 @@ awaitable<text_response> password_step(const portal_request& r, const form_field
 // The end of enrollment: the link is spent, the session opened, and the recovery codes shown this once.
 text_response finished(const portal_request& r, answer& a, const json& reply) {
   a.facts.switchable = false;  // switching language would reload the page, and the codes are gone then
+  a.facts.message = notice::enrolled;
   a.cookies.push_back(expired_cookie_header(enroll_cookie_name));
   if (const auto s = reply.find("session"); s != reply.end() && s->is_string())
     a.cookies.push_back(session_cookie_header(s->get<std::string>()));
@@ -109,7 +110,8 @@ awaitable<text_response> app_page(const portal_request& r, answer& a, authd_chan
   if (result.empty()) co_return link_refused(r, a, false);
   // No app before the password is set: the link's current step says what comes first (or that it is spent).
   if (result != "ok") co_return co_await current_step(r, a, authd, token);
-  co_return html(r, a, 200, enroll_app_page(a.facts, reply->value("qr_svg", ""), reply->value("key", "")));
+  co_return html(r, a, 200, enroll_app_page(a.facts, app_path, enroll_path, reply->value("qr_svg", ""),
+                                            reply->value("key", "")));
 }
 
 // The app's first code, or the new key's answer: the last step when authd accepts it.

@@ -56,7 +56,8 @@ std::string enroll_factor_page(const page_facts& f, const std::string& user) {
   return layout(f, pick(f, {"登録 2/2: 2つ目の確認方法", "Sign-up 2/2: second step"}), content);
 }
 
-std::string enroll_app_page(const page_facts& f, const std::string& qr_svg, const std::string& key) {
+std::string enroll_app_page(const page_facts& f, const char* action, const char* back, const std::string& qr_svg,
+                            const std::string& key) {
   const std::string content =
       "<ol><li>" + std::string(pick(f, {"認証アプリで「QRコードをスキャン」を選び、この画面のコードを読み取ります。",
                                         "In the authenticator app, choose \"scan a QR code\" and scan this one."})) +
@@ -65,11 +66,11 @@ std::string enroll_app_page(const page_facts& f, const std::string& qr_svg, cons
       html_escape(pick(f, {"認証アプリ用のQRコード", "QR code for the authenticator app"})) + "\">" + qr_svg +
       "</div><p>" + pick(f, {"読み取れないときは、次のキーを手で入力してください:", "If it does not scan, type this key by hand:"}) +
       "</p><p class=\"secret\" id=\"manual-key\">" + html_escape(grouped(key)) + "</p>" +
-      form_start("/.sekisho/enroll/app", f) + "<label for=\"code\">" +
+      form_start(action, f) + "<label for=\"code\">" +
       pick(f, {"アプリに表示されている6桁のコード", "The 6-digit code the app shows"}) +
       "</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\" maxlength=\"64\" "
       "required autofocus><button type=\"submit\">" + pick(f, {"登録する", "Set up"}) + "</button></form><p class=\"noprint\">"
-      "<a href=\"/.sekisho/enroll\">" + pick(f, {"戻る", "Back"}) + "</a></p>";
+      "<a href=\"" + back + "\">" + pick(f, {"戻る", "Back"}) + "</a></p>";
   return layout(f, pick(f, {"認証アプリの登録", "Set up the authenticator app"}), content);
 }
 
@@ -77,8 +78,7 @@ std::string recovery_codes_page(const page_facts& f, const std::string& user, co
   std::string list;
   for (const auto& c : codes) list += "<li>" + html_escape(c) + "</li>";
   const std::string content =
-      "<p class=\"ok\" role=\"status\">" +
-      std::string(pick(f, {"登録が終わりました。", "You are all set up."})) + "</p>" + greeting(f, user) + "<p>" +
+      greeting(f, user) + "<p>" +
       pick(f, {"下の10個は、セキュリティキーやスマートフォンをなくしたときにログインするための予備のコード（リカバリーコード）です。"
                "1つのコードは1回だけ使えます。<strong>この画面は二度と表示されません。</strong>"
                "印刷するか紙に書き写して、ほかの人が見られない場所に保管してください。",

@@ -1,5 +1,7 @@
 #include "gateway/portal/pages.hpp"
 
+#include "core/util/encoding.hpp"
+
 namespace sekisho::gateway {
 namespace {
 
@@ -53,8 +55,40 @@ wording notice_text(notice n) {
     case notice::passwords_differ:
       return {"2つのパスワードが同じではありません。もう一度入力してください。",
               "The two passwords are not the same. Please type them again."};
+    case notice::enrolled: return {"登録が終わりました。", "You are all set up."};
+    case notice::wrong_current_password:
+      return {"今のパスワードが違います。もう一度入力してください。",
+              "Your current password is not right. Please try again."};
+    case notice::password_changed:
+      return {"パスワードを変更しました。ほかの端末はログアウトされました。",
+              "Your password is changed. Your other devices are logged out."};
+    case notice::app_added: return {"認証アプリを登録しました。", "The authenticator app is set up."};
+    case notice::recovery_codes_renewed:
+      return {"新しいリカバリーコードを作りました。前のコードはもう使えません。",
+              "New recovery codes are made. The old ones no longer work."};
+    case notice::others_logged_out:
+      return {"ほかの端末をすべてログアウトしました。", "All your other devices are logged out."};
+    case notice::break_glass_denied:
+      return {"ユーザー名、パスワード、または緊急用コードが違います。", "The user name, password or emergency code is not right."};
+    case notice::break_glass_off:
+      return {"この施設では緊急アクセスは使えません。管理者に連絡してください。",
+              "Emergency access is not available here. Please contact your administrator."};
+    case notice::reason_missing:
+      return {"緊急アクセスの理由を入力してください（例: 急患対応、キーを自宅に忘れた）。",
+              "Please type why you need emergency access (for example: emergency patient, key left at home)."};
   }
   return {"", ""};
+}
+
+bool is_good_news(notice n) {
+  switch (n) {
+    case notice::logged_out: case notice::key_added: case notice::key_changed: case notice::enrolled:
+    case notice::password_changed: case notice::app_added: case notice::recovery_codes_renewed:
+    case notice::others_logged_out:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string notice_html(const page_facts& f) {
@@ -62,7 +96,7 @@ std::string notice_html(const page_facts& f) {
   std::string text = pick(f, notice_text(f.message));
   if (const auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, std::to_string(f.retry_after));
   if (!f.detail.empty()) text += " " + f.detail;
-  const bool good = f.message == notice::logged_out || f.message == notice::key_added || f.message == notice::key_changed;
+  const bool good = is_good_news(f.message);
   return std::string("<p class=\"") + (good ? "ok" : "error") + "\" role=\"" + (good ? "status" : "alert") + "\">" +
          html_escape(text) + "</p>";
 }
@@ -93,6 +127,11 @@ std::string layout(const page_facts& f, const char* title, const std::string& co
          ".error{background:#fde8e8;border-left:6px solid #b00020;padding:.6em}"
          ".ok{background:#e6f4ea;border-left:6px solid #137333;padding:.6em}.lang{text-align:right}"
          ".key{border:1px solid #999;padding:0 1em 1em;margin:1em 0}.key button{margin-top:.6em}"
+         ".device{padding-bottom:0}.device.current{border:2px solid #137333}"
+         "section{border-top:1px solid #bbb;margin-top:2em}"
+         ".toc{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1.2em}"
+         ".entries{list-style:none;padding:0}.entries li{border-bottom:1px solid #ddd;padding:.4em 0}"
+         ".success{color:#137333}.failure{color:#b00020}"
          ".codes{font-family:monospace;font-size:1.4em;line-height:1.8}.qr svg{width:240px;height:240px}"
          ".secret{font-family:monospace;font-size:1.2em;word-break:break-all}"
          "a.next{display:block;text-align:center;font-size:1.2em;padding:.6em;margin-top:1.5em;border:1px solid #555}"
@@ -145,6 +184,20 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The security key button (when the user has one): the script turns the server's options into a WebAuthn
+// call and posts the answer in an ordinary form. A key is offered first: it cannot be phished.
+std::string security_key_login(const page_facts& f, const char* action, const char* label, wording otherwise) {
+  if (f.webauthn_options.empty()) return "";
+  return webauthn_block(f, "passkey-login", label) + form_start(action, f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) +
+         hidden_field("credential_id", "") + hidden_field("client_data_json", "") +
+         hidden_field("authenticator_data", "") + hidden_field("signature", "") + hidden_field("user_handle", "") +
+         "</form><p>" + pick(f, otherwise) + "</p>";
+}
+
+}  // namespace
+
 std::string password_page(const page_facts& f) {
   const std::string form =
       form_start("/.sekisho/login", f) + "<label for=\"username\">" + pick(f, {"ユーザー名", "User name"}) +
@@ -152,27 +205,28 @@ std::string password_page(const page_facts& f) {
       "spellcheck=\"false\" required autofocus><label for=\"password\">" + pick(f, {"パスワード", "Password"}) +
       "</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
       "required><button type=\"submit\">" + pick(f, {"次へ", "Next"}) + "</button></form>";
-  return layout(f, pick(f, {"ログイン", "Log in"}), form);
+  const std::string emergency =
+      !f.break_glass_offered ? ""
+                             : "<p><a id=\"break-glass\" href=\"/.sekisho/break-glass?rd=" +
+                                   html_escape(percent_encode(f.return_path, "/")) + "\">" +
+                                   pick(f, {"緊急時（セキュリティキーも認証アプリも使えないとき）",
+                                            "Emergency (no security key and no authenticator app at hand)"}) +
+                                   "</a></p>";
+  // With passkey-only login on, the passkey comes first: one touch, nothing to type.
+  const std::string passkey = security_key_login(f, "/.sekisho/login/passkey",
+                                                 pick(f, {"パスキーでログイン（ユーザー名・パスワード不要）",
+                                                          "Log in with a passkey (no user name or password)"}),
+                                                 {"または、ユーザー名とパスワードでログインしてください。",
+                                                  "Or log in with your user name and password."});
+  return layout(f, pick(f, {"ログイン", "Log in"}), passkey + form + emergency);
 }
 
-namespace {
-
-// The security key button (when the user has one): the script turns the server's options into a WebAuthn
-// call and posts the answer in an ordinary form. A key is offered first: it cannot be phished.
-std::string security_key_login(const page_facts& f) {
-  if (f.webauthn_options.empty()) return "";
-  return webauthn_block(f, "passkey-login", pick(f, {"セキュリティキー・パスキーでログイン", "Log in with a security key or passkey"})) +
-         form_start("/.sekisho/login/webauthn", f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) +
-         hidden_field("credential_id", "") + hidden_field("client_data_json", "") +
-         hidden_field("authenticator_data", "") + hidden_field("signature", "") + hidden_field("user_handle", "") +
-         "</form><p>" + pick(f, {"または、認証アプリのコードを入力してください。", "Or enter the code from your authenticator app."}) +
-         "</p>";
-}
-
-}  // namespace
 
 std::string code_page(const page_facts& f) {
-  const std::string form = security_key_login(f) +
+  const std::string form = security_key_login(f, "/.sekisho/login/webauthn",
+                                              pick(f, {"セキュリティキー・パスキーでログイン", "Log in with a security key or passkey"}),
+                                              {"または、認証アプリのコードを入力してください。",
+                                               "Or enter the code from your authenticator app."}) +
       form_start("/.sekisho/login/code", f) + "<label for=\"code\">" +
       pick(f, {"認証アプリに表示されている6桁のコード", "The 6-digit code your authenticator app shows"}) +
       "</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\" "

@@ -30,6 +30,15 @@ enum class notice {
   link_expired,    // the enrollment link is unknown, spent or past its time
   password_refused,  // the password profile refused it: page_facts::detail says why
   passwords_differ,  // the two typed passwords are not the same
+  enrolled,          // enrollment is over (above the recovery codes)
+  wrong_current_password,  // the account page's password change: the current one is not right
+  password_changed,
+  app_added,         // another authenticator app is set up
+  recovery_codes_renewed,  // ten new codes, shown below; the old ones stopped working
+  others_logged_out, // the user's sessions on other devices were ended
+  break_glass_denied,  // user name, password or emergency code not right
+  break_glass_off,     // this site has no emergency access
+  reason_missing,      // emergency access needs a reason
 };
 
 struct page_facts {
@@ -40,6 +49,7 @@ struct page_facts {
   std::string csrf;         // the form token
   std::string return_path;  // where the login goes afterwards (already safe)
   std::string self_path;    // this page's path and query, for the language switch
+  bool break_glass_offered = false;  // the login page links to emergency access
   bool switchable = true;   // false on a page that cannot be shown again (the recovery codes)
   std::string webauthn_options;  // authd's options for the security key script (JSON); empty: no key
   std::string webauthn_handle;   // authd's handle for that challenge

@@ -5,6 +5,7 @@
 #include "core/util/secret.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account.hpp"
+#include "gateway/portal/break_glass.hpp"
 #include "gateway/portal/enroll.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
@@ -15,6 +16,21 @@ namespace http = boost::beast::http;
 namespace {
 
 using nlohmann::json;
+
+// The first step's page: user name and password, and a passkey alone where the site offers that (authd hands
+// out a challenge bound to this page's form token).
+awaitable<text_response> first_step_page(const portal_request& r, answer& a, authd_channel& authd, unsigned status) {
+  if (r.passkey_login_offered) {
+    auto req = portal_request_json(r, "webauthn.passkey.begin");
+    req["owner"] = a.facts.csrf;
+    const auto reply = co_await authd.call(req);
+    if (result_of(reply) == "ok" && reply->contains("options")) {
+      a.facts.webauthn_options = (*reply)["options"].dump();
+      a.facts.webauthn_handle = reply->value("handle", "");
+    }
+  }
+  co_return html(r, a, status, password_page(a.facts));
+}
 
 // The second step's page: the code field, and the security key button when the user has a key (authd
 // hands out a challenge for this pending login).
@@ -46,7 +62,7 @@ awaitable<text_response> password_step(const portal_request& r, const form_field
   }
   a.facts.message = result.empty() ? notice::unavailable : notice_for(result, notice::wrong_password);
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
-  co_return html(r, a, result.empty() ? 503 : 200, password_page(a.facts));
+  co_return co_await first_step_page(r, a, authd, result.empty() ? 503 : 200);
 }
 
 // The second factor, a code or a security key's answer: on success the session cookie and back to the page
@@ -56,7 +72,7 @@ awaitable<text_response> second_step(const portal_request& r, const form_fields&
   const auto pending = single_cookie(r.headers, pending_cookie_name);
   if (!pending || pending->empty()) {
     a.facts.message = notice::login_expired;
-    co_return html(r, a, 200, password_page(a.facts));
+    co_return co_await first_step_page(r, a, authd, 200);
   }
   auto req = portal_request_json(r, security_key ? "webauthn.login.finish" : "login.second_factor");
   req["pending"] = *pending;
@@ -80,10 +96,30 @@ awaitable<text_response> second_step(const portal_request& r, const form_fields&
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
   if (a.facts.message == notice::login_expired) {
     a.cookies.push_back(expired_cookie_header(pending_cookie_name));
-    co_return html(r, a, 200, password_page(a.facts));
+    co_return co_await first_step_page(r, a, authd, 200);
   }
   if (result.empty()) co_return html(r, a, 503, code_page(a.facts));
   co_return co_await second_step_page(r, a, authd, *pending);
+}
+
+// A passkey alone (webauthn.passkey_login): on success the session and back to the page first asked for;
+// otherwise the first step again, with a new challenge.
+awaitable<text_response> passkey_step(const portal_request& r, const form_fields& form, answer& a,
+                                      authd_channel& authd) {
+  auto req = portal_request_json(r, "webauthn.passkey.finish");
+  req["owner"] = a.facts.csrf;  // own_form checked it equals the cookie the challenge was bound to
+  req["open_session"] = true;
+  for (const char* name : {"handle", "credential_id", "client_data_json", "authenticator_data", "signature", "user_handle"})
+    req[name] = field(form, name);
+  const auto reply = co_await authd.call(req);
+  const auto result = result_of(reply);
+  if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
+    a.cookies.push_back(session_cookie_header((*reply)["session"].get<std::string>()));
+    co_return see_other(r, a, a.facts.return_path);
+  }
+  a.facts.message = result.empty() ? notice::unavailable : notice_for(result, notice::key_login_failed);
+  a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
+  co_return co_await first_step_page(r, a, authd, result.empty() ? 503 : 200);
 }
 
 // Ends the session in authd at once (not only in this browser) and forgets it here.
@@ -132,13 +168,16 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
   if (path == "/.sekisho/account" || path.starts_with("/.sekisho/account/"))
     co_return co_await serve_account(r, authd, sessions);
   if (path == "/.sekisho/enroll" || path.starts_with("/.sekisho/enroll/")) co_return co_await serve_enroll(r, authd);
+  if (path == "/.sekisho/break-glass") co_return co_await serve_break_glass(r, authd);
 
   const bool login = path == "/.sekisho/login", code = path == "/.sekisho/login/code";
   const bool key = path == "/.sekisho/login/webauthn", leave = path == "/.sekisho/logout";
-  if (!login && !code && !key && !leave) co_return error_page(404, r.version, r.keep_alive);
+  const bool passkey = path == "/.sekisho/login/passkey" && r.passkey_login_offered;
+  if (!login && !code && !key && !leave && !passkey) co_return error_page(404, r.version, r.keep_alive);
   if (reading) {
     auto a = start(r, nullptr);
-    co_return html(r, a, 200, leave ? logout_page(a.facts) : password_page(a.facts));
+    if (leave) co_return html(r, a, 200, logout_page(a.facts));
+    co_return co_await first_step_page(r, a, authd, 200);
   }
   if (r.method != http::verb::post) co_return error_page(405, r.version, r.keep_alive);
 
@@ -146,9 +185,10 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
   auto a = start(r, form ? &*form : nullptr);
   if (!form || !own_form(r, *form)) {
     a.facts.message = notice::form_expired;
-    co_return html(r, a, 403, password_page(a.facts));
+    co_return co_await first_step_page(r, a, authd, 403);
   }
   if (leave) co_return co_await logout(r, a, authd, sessions);
+  if (passkey) co_return co_await passkey_step(r, *form, a, authd);
   if (code || key) co_return co_await second_step(r, *form, a, authd, key);
   co_return co_await password_step(r, *form, a, authd);
 }

@@ -24,6 +24,8 @@ struct portal_request {
   std::string_view host;    // as the client sent it: the origin its forms must come from
   std::string source;       // the client's address, for authd's throttling and audit
   std::string body;         // a POST's form body (at most max_form_bytes)
+  bool break_glass_offered = false;  // [break_glass] enabled: the login page links to emergency access
+  bool passkey_login_offered = false;  // webauthn.passkey_login: the login page offers a passkey alone
 };
 
 // Whether the request carries a body the portal reads (a form POST).

@@ -52,6 +52,7 @@ answer start(const portal_request& r, const form_fields* form) {
   a.facts.lang = choose_language(chosen.empty() ? remembered : chosen, header(r, http::field::accept_language));
   if (chosen == "ja" || chosen == "en") a.cookies.push_back(language_cookie_header(chosen));
   a.facts.csrf = csrf_token(r, a);
+  a.facts.break_glass_offered = r.break_glass_offered;
   std::string rd = query_value(r.target.query, "rd");
   if (form != nullptr)
     if (const auto it = form->find("rd"); it != form->end()) rd = it->second;

@@ -6,6 +6,7 @@
 
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/response_rewrite.hpp"
+#include "gateway/proxy/banner_relay.hpp"
 #include "gateway/proxy/tunnel.hpp"
 #include "gateway/http/error_pages.hpp"
 
@@ -128,6 +129,8 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   const bool client_framed = res.has_content_length() || res.chunked() || response->is_done();
   res.keep_alive(client_keep_alive && client_framed);
 
+  const bool with_banner = !r.banner.empty() && !response->is_done() && banner_fits(res);
+  if (with_banner && response->content_length()) res.content_length(*response->content_length() + r.banner.size());
   http::response_serializer<http::buffer_body> response_out{res};
   x.outcome.client_reusable = res.keep_alive();
   // A response with a body goes out with its first piece of body, head and body in one TLS record and
@@ -144,8 +147,12 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
     co_return x;
   }
   if (!response->is_done()) {
-    auto relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk,
-                                       {u.response_timeout, r.client_timeout});
+    const relay_deadlines deadlines{u.response_timeout, r.client_timeout};
+    relay_outcome relayed;
+    if (with_banner)
+      relayed = co_await relay_body_with_banner(up, conn.buffer, *response, client, response_out, chunk, deadlines, r.banner);
+    else
+      relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk, deadlines);
     x.outcome.bytes_out = relayed.bytes;
     if (relayed.failed != relay_failure::none) {
       if (!response_out.is_header_done())  // nothing reached the client: it can still get a 502/504
@@ -175,6 +182,7 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
   req.target(r.target);
   const bool expect_continue = wants_continue(req);
   req.erase(http::field::expect);
+  if (!r.banner.empty()) req.erase(http::field::accept_encoding);  // the banner goes into uncompressed pages only
   if (!prepare_upstream_request(req, r.headers)) co_return co_await fail_with(client, 400, version, r.client_timeout);
   req.version(11);
   if (!r.headers.websocket_upgrade) req.keep_alive(true);

@@ -31,6 +31,7 @@ struct forward_request {
   std::chrono::seconds client_timeout;  // each read from / write to the client
   unsigned client_version = 11;   // set by forward() from the request as received
   bool client_keep_alive = true;  // likewise
+  std::string_view banner{};      // written into HTML pages (a break-glass session); empty: none
 };
 
 // Logged when the client went away before its response started: nginx's code, which log tools know.

@@ -37,39 +37,56 @@ struct relay_outcome {
   std::uint64_t bytes = 0;  // body bytes read from the source
 };
 
+// One piece of body from the source into `chunk`: how many bytes came (0 for a chunk header alone, or the
+// close that ends the body). Some, not all: a streamed body (an event stream, a slow report) goes on as
+// each piece arrives instead of waiting for a full buffer.
+template <bool is_request, class In>
+awaitable<error_code> read_piece(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
+                                 relay_buffer& chunk, std::chrono::steady_clock::duration deadline, std::size_t& got) {
+  error_code ec;
+  auto& body = parser.get().body();
+  body.data = chunk.data();
+  body.size = chunk.size();
+  beast::get_lowest_layer(in).expires_after(deadline);
+  co_await http::async_read_some(in, in_buffer, parser, with_error(ec));
+  if (ec == http::error::need_buffer) ec = {};
+  got = chunk.size() - body.size;
+  co_return ec;
+}
+
+// Writes `size` bytes at `data` as body through `serializer` (whose message body is `body`); `more` says
+// whether body follows. No data (nullptr) rather than an empty piece: a chunked serializer would write an
+// empty chunk, which reads as the end of the body.
+template <bool is_request, class Out>
+awaitable<error_code> write_piece(Out& out, http::serializer<is_request, http::buffer_body>& serializer,
+                                  http::buffer_body::value_type& body, const char* data, std::size_t size, bool more,
+                                  std::chrono::steady_clock::duration deadline) {
+  error_code ec;
+  body.data = size == 0 ? nullptr : const_cast<char*>(data);
+  body.size = size;
+  body.more = more;
+  beast::get_lowest_layer(out).expires_after(deadline);
+  co_await http::async_write(out, serializer, with_error(ec));
+  if (ec == http::error::need_buffer) ec = {};
+  co_return ec;
+}
+
 // The header has already been read by `parser` from `in` and written through `serializer` to `out`.
 template <bool is_request, class In, class Out>
 awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
                                     Out& out, http::serializer<is_request, http::buffer_body>& serializer,
                                     relay_buffer& chunk, relay_deadlines deadlines) {
-  error_code ec;
   std::uint64_t bytes = 0;
+  auto& body = parser.get().body();
   do {
-    auto& body = parser.get().body();
+    std::size_t got = 0;
     if (!parser.is_done()) {
-      body.data = chunk.data();
-      body.size = chunk.size();
-      beast::get_lowest_layer(in).expires_after(deadlines.read);
-      // Some, not all: a streamed body (an event stream, a slow report) goes on as each piece arrives
-      // instead of waiting for a full buffer.
-      co_await http::async_read_some(in, in_buffer, parser, with_error(ec));
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) co_return relay_outcome{relay_failure::source, ec, bytes};
-      body.size = chunk.size() - body.size;
-      bytes += body.size;
-      body.more = !parser.is_done();
-      // Nothing read (a chunk header alone, or the close that ends the body): no data, or a chunked
-      // serializer writes an empty chunk, which reads as the end of the body, before its own.
-      body.data = body.size == 0 ? nullptr : chunk.data();
-    } else {
-      body.data = nullptr;
-      body.size = 0;
-      body.more = false;
+      const auto read = co_await read_piece(in, in_buffer, parser, chunk, deadlines.read, got);
+      if (read) co_return relay_outcome{relay_failure::source, read, bytes};
+      bytes += got;
     }
-    beast::get_lowest_layer(out).expires_after(deadlines.write);
-    co_await http::async_write(out, serializer, with_error(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return relay_outcome{relay_failure::destination, ec, bytes};
+    const auto wrote = co_await write_piece(out, serializer, body, chunk.data(), got, !parser.is_done(), deadlines.write);
+    if (wrote) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   } while (!parser.is_done() || !serializer.is_done());
   co_return relay_outcome{relay_failure::none, {}, bytes};
 }

@@ -8,6 +8,7 @@
 #include "gateway/portal/portal.hpp"
 #include "gateway/http/admission.hpp"
 #include "gateway/http/client_address.hpp"
+#include "gateway/http/html_banner.hpp"
 #include "gateway/proxy/forward.hpp"
 #include "gateway/http/request_head.hpp"
 #include "gateway/http/error_pages.hpp"
@@ -110,6 +111,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     if (who) {
       log.user = who->user;
       log.session = who->log_tag;
+      log.break_glass = who->break_glass;
     }
   }
   const auto a = admit(g, *host, req.target(), req.method_string(), source, who.get());
@@ -123,6 +125,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     case admission_kind::not_found: co_return co_await send(client, error_page(404, version, keep), timeout, log);
     case admission_kind::portal: {
       portal_request pr{a.target, req.method(), version, keep, req, req[http::field::host], to_string(source), {}};
+      pr.break_glass_offered = pool->state().settings.break_glass.enabled;
+      pr.passkey_login_offered = pool->state().settings.webauthn.passkey_login;
       if (portal_reads_body(req.method())) {
         auto body = co_await read_form_body(client, buffer, parser, timeout);
         if (!body) co_return co_await send(client, error_page(413, version, false), timeout, log);
@@ -157,6 +161,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.upstream = &u;
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
   fr.headers.websocket_upgrade = is_websocket_upgrade(req);
+  if (who && who->break_glass) fr.banner = break_glass_banner();
   log.upstream = u.name;
   auto chunk = w.buffers().take();
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);

@@ -19,6 +19,7 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   session_identity who;
   who.user = user->get<std::string>();
   who.factors = factors->get<int>();
+  who.break_glass = reply.value("method", "") == "break_glass";
   if (const auto name = reply.find("display_name"); name != reply.end() && name->is_string())
     who.display_name = name->get<std::string>();
   if (const auto groups = reply.find("groups"); groups != reply.end() && groups->is_array())

@@ -74,7 +74,7 @@ class BrowserLogin(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         # One user per test: each logs in with the next step's code, which can be used once.
-        start_site(cls, users=("doctor", "pharmacist", "radiologist", "clerk"))
+        start_site(cls, users=("doctor", "pharmacist", "radiologist", "clerk", "therapist"))
 
     def job(self, name, user="nurse"):
         return {"host": "ehr.test", "base": f"https://ehr.test:{self.gw.port}", "user": user,
@@ -114,6 +114,65 @@ class BrowserLogin(unittest.TestCase):
         self.assertEqual(r["external_requests"], [])
         events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
         self.assertIn("webauthn.register", events)
+
+    def test_account_page_password_recovery_codes_app_recent_logins_and_devices(self):
+        printed = sekisho(sekisho_binary(), self.gw.config_path, ["recovery-codes", "therapist"]).stdout
+        old_codes = re.findall(r"^  ([0-9a-z]{4}-[0-9a-z-]+)", printed, re.M)[:2]
+        job = dict(self.job("account", user="therapist"), old_codes=old_codes, new_password="Momiji-Aki#2027")
+        r = run_scenario("account.js", job, timeout=180)
+        account = f"https://ehr.test:{self.gw.port}/.sekisho/account"
+        self.assertIn("ユーザー名またはパスワードが違います", r["wrong_login_text"])
+        self.assertEqual(r["account_url"], account)
+        self.assertEqual(r["phone_url"], f"https://ehr.test:{self.gw.port}/patients/P000123")
+
+        recent = [" ".join(e.split()) for e in r["recent"]]
+        self.assertTrue(any("成功" in e and "127.0.0.1" in e and "認証アプリ" in e for e in recent), recent)
+        self.assertTrue(any("失敗" in e and "127.0.0.1" in e and "パスワード" in e for e in recent), recent)
+        for e in recent:
+            self.assertRegex(e, r"^\d{4}-\d\d-\d\d \d\d:\d\d (成功|失敗) ")
+        self.assertEqual(len(r["sessions"]), 2, r["sessions"])
+        here = [s["text"] for s in r["sessions"] if s["current"]]
+        self.assertEqual(len(here), 1, r["sessions"])
+        self.assertIn("この端末", here[0])
+        self.assertIn("127.0.0.1", here[0])
+        self.assertTrue(any("リカバリーコード" in s["text"] and not s["current"] for s in r["sessions"]))
+        self.assertEqual(r["end_others_url"], f"{account}?done=sessions")
+        self.assertIn("ほかの端末をすべてログアウトしました", r["end_others_text"])
+        self.assertEqual(r["sessions_after"], 1)
+        self.assertIn("/.sekisho/login", r["phone_after_url"])
+
+        self.assertIn("今のパスワードが違います", r["wrong_current_text"])
+        self.assertIn("このパスワードは使えません。", r["weak_text"])
+        self.assertGreater(len(r["weak_text"].strip()), len("このパスワードは使えません。"), "the reason is shown")
+        self.assertIn("同じではありません", r["differ_text"])
+        self.assertEqual(r["password_url"], f"{account}?done=password")
+        self.assertIn("パスワードを変更しました", r["password_text"])
+        self.assertIn("ユーザー名またはパスワードが違います", r["old_password_text"])
+
+        self.assertEqual(r["codes_status"], 200)
+        self.assertIn("前のコードはもう使えません", r["codes_notice"])
+        self.assertEqual(len(set(r["codes"])), 10)
+        for c in r["codes"]:
+            self.assertRegex(c, r"^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$")
+        self.assertEqual(r["after_codes_url"], account)
+        self.assertEqual(r["codes_left"], "10")
+        self.assertEqual(r["new_login_url"], f"https://ehr.test:{self.gw.port}/patients/P000123")
+        self.assertIn("ログイン中: therapist", r["new_login_text"])
+        self.assertIn("/.sekisho/login", r["old_code_url"])
+        self.assertIn("コードが違います", r["old_code_text"])
+
+        self.assertEqual(r["app_url"], f"{account}/app")
+        self.assertTrue(r["qr_svg"])
+        self.assertEqual(r["app_back"], "/.sekisho/account")
+        self.assertIn("コードが違います", r["app_wrong_text"])
+        self.assertTrue(r["app_same_key"], "a wrong code keeps the app the phone already scanned")
+        self.assertEqual(r["app_done_url"], f"{account}?done=app")
+        self.assertIn("認証アプリを登録しました", r["app_done_text"])
+        self.assertEqual(r["app_count"], "2")
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "therapist"]).stdout
+        self.assertEqual(len(re.findall(r"^totp ", shown, re.M)), 2, shown)
+        self.assertNotIn("unconfirmed", shown)
+        self.assertEqual(r["external_requests"], [])
 
     def test_a_cloned_key_is_refused_and_audited(self):
         r = run_scenario("cloned_key.js", self.job("cloned_key", user="pharmacist"))
@@ -205,6 +264,62 @@ class StrictSite(unittest.TestCase):
         self.assertNotIn("security key", shown)  # nothing was registered
         self.assertIn("ログイン中: nurse", r["before_idle"])
         self.assertIn("/.sekisho/login", r["after_idle_url"])
+
+
+class SiteWithOptions(unittest.TestCase):
+    """A site with passkey-only login and break-glass access turned on (both are off by default)."""
+
+    @classmethod
+    def setUpClass(cls):
+        start_site(cls, "passkey_login = true\n\n[break_glass]\nenabled = true\n", users=("therapist",))
+
+    def test_passkey_alone_logs_in_only_with_user_verification(self):
+        base = f"https://ehr.test:{self.gw.port}"
+        job = {"host": "ehr.test", "base": base, "user": "therapist", "password": PASSWORD,
+               "totp_key": self.keys["therapist"], "screenshots": screenshots_dir("passkey_only")}
+        r = run_scenario("passkey_only.js", job)
+        self.assertTrue(r["passkey_button_before"])
+        self.assertEqual(r["registered_url"], f"{base}/.sekisho/account?added=1")
+        self.assertTrue(r["resident"], "the passkey is a discoverable credential")
+        self.assertEqual(r["passkey_url"], f"{base}/patients/P000123")
+        self.assertIn("ログイン中: therapist", r["passkey_text"])
+        self.assertIn("/.sekisho/login", r["unverified_url"])
+        self.assertIn("セキュリティキーが使えませんでした", r["unverified_error"])
+        events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
+        passkey = [json.loads(e) for e in events.splitlines() if '"login.second_factor"' in e and '"passkey"' in e]
+        self.assertTrue(any(e["user"] == "therapist" and e["result"] == "success" for e in passkey), passkey)
+
+    def test_break_glass_with_reason_banner_and_audit(self):
+        printed = sekisho(sekisho_binary(), self.gw.config_path, ["break-glass", "issue", "nurse"]).stdout
+        code = re.search(r"^  ([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})$", printed, re.M).group(1)
+        base = f"https://ehr.test:{self.gw.port}"
+        job = {"host": "ehr.test", "base": base, "user": "nurse", "password": PASSWORD, "emergency_code": code,
+               "screenshots": screenshots_dir("break_glass")}
+        r = run_scenario("break_glass.js", job)
+        self.assertTrue(r["link_visible"])
+        self.assertEqual(r["page_url"], f"{base}/.sekisho/break-glass?rd=/patients/P000123")
+        self.assertEqual(r["page_heading"], "緊急アクセス")
+        self.assertIn("緊急用コードが違います", r["wrong_code_text"])
+        self.assertEqual(r["ehr_url"], f"{base}/patients/P000123")
+        self.assertTrue(r["banner_visible"])
+        self.assertIn("緊急アクセス中です", r["banner"])
+        self.assertIn("ログイン中: nurse", r["ehr_text"])
+        self.assertIn("/.sekisho/break-glass", r["second_use_url"])
+        self.assertIn("緊急用コードが違います", r["second_use_text"])
+        self.assertEqual(r["external_requests"], [])
+
+        marked = [e for e in self.gw.access_log_entries() if e.get("break_glass")]
+        self.assertTrue(any(e["path"] == "/patients/P000123" and e["user"] == "nurse" for e in marked), marked)
+        self.assertTrue(all(e["user"] == "nurse" for e in marked))
+        events = sekisho(sekisho_binary(), self.gw.config_path, ["audit", "export", "--format", "jsonl"]).stdout
+        opened = [json.loads(e) for e in events.splitlines() if '"break_glass.open"' in e]
+        self.assertEqual(len(opened), 1)
+        self.assertEqual(opened[0]["result"], "warning")
+        self.assertEqual(json.loads(opened[0]["details"])["stated_reason"], "急患対応、キーを自宅に忘れた")
+        with open(self.authd.log_path, encoding="utf-8") as log:
+            self.assertIn("WARNING: break-glass session opened by nurse", log.read())
+        listed = sekisho(sekisho_binary(), self.gw.config_path, ["break-glass", "list"]).stdout
+        self.assertIn("USED", listed)
 
 
 if __name__ == "__main__":

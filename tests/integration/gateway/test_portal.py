@@ -13,7 +13,8 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
+from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, sekisho,  # noqa: E402
+                      start_authd_with_nurse, totp)
 from harness import Env, Gateway, RecordingUpstream, main, sekisho_binary, wait_until  # noqa: E402
 
 
@@ -242,6 +243,63 @@ class Portal(unittest.TestCase):
         self.assertEqual(self.browser().get("/.sekisho/enroll?t=" + token).status, 410)
         stale = [("Cookie", "__Host-sekisho-enroll=" + token)]
         self.assertEqual(self.gw.request("GET", "/.sekisho/enroll", host=b.host, headers=stale).status, 410)
+
+    def test_account_changes_need_a_session_and_the_users_own_form(self):
+        key = add_user_with_totp(sekisho_binary(), self.gw.config_path, "secretary")
+        anonymous = self.browser()
+        for r in (anonymous.get("/.sekisho/account"), anonymous.get("/.sekisho/account/app"),
+                  anonymous.post("/.sekisho/account/recovery", {"csrf": anonymous.jar.get("__Host-sekisho-csrf", "")})):
+            self.assertEqual(r.status, 303, r)
+            self.assertEqual(r.header("Location"), "/.sekisho/login?rd=/.sekisho/account")
+
+        b = self.browser()
+        page = b.get("/.sekisho/login?rd=/.sekisho/account").text
+        r = b.post("/.sekisho/login", {"username": "secretary", "password": PASSWORD, "csrf": hidden(page, "csrf"),
+                                       "rd": hidden(page, "rd")})
+        r = b.post("/.sekisho/login/code", {"code": totp(key, time.time() + 30), "csrf": hidden(r.text, "csrf"),
+                                            "rd": hidden(r.text, "rd")})
+        self.assertEqual(r.header("Location"), "/.sekisho/account")
+        page = b.get("/.sekisho/account")
+        self.assertEqual(page.status, 200, page)
+        for part in ('id="password-form"', 'id="add-app"', 'id="renew-recovery-codes"', 'id="recent"', "この端末"):
+            self.assertIn(part, page.text)
+        self.assertIn("Change your password", b.get("/.sekisho/account", [("Accept-Language", "en")]).text)
+        self.assertEqual(b.get("/.sekisho/account/password").status, 405)
+        self.assertEqual(b.get("/.sekisho/account/nothing").status, 404)
+
+        token = hidden(page.text, "csrf")
+        new = "Momiji-Aki#2027"
+        changes = {"/.sekisho/account/password": {"current_password": PASSWORD, "new_password": new, "confirm": new},
+                   "/.sekisho/account/recovery": {}, "/.sekisho/account/sessions/end-others": {},
+                   "/.sekisho/account/app": {"code": "123456"}}
+        for path, fields in changes.items():
+            body = urllib.parse.urlencode(dict(fields, csrf=token)).encode()
+            evil = self.gw.request("POST", path, host=b.host, body=body,
+                                   headers=b.headers([("Origin", "https://evil.example"),
+                                                      ("Content-Type", "application/x-www-form-urlencoded")]))
+            for name, r in (("no token", b.post(path, dict(fields, csrf=""))),
+                            ("no Origin or Referer", b.post(path, dict(fields, csrf=token), origin=False)),
+                            ("another origin", evil)):
+                self.assertEqual(r.status, 403, f"{path}: {name}")
+                self.assertIn("有効期限", r.text, f"{path}: {name}")
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "secretary"]).stdout
+        self.assertRegex(shown, r"recovery codes\s+0 unused")
+        self.assertEqual(len(re.findall(r"^totp ", shown, re.M)), 1, shown)
+
+        # The two new passwords differ: the gateway says so without asking authd.
+        r = b.post("/.sekisho/account/password", {"current_password": PASSWORD, "new_password": new,
+                                                  "confirm": new + "x", "csrf": token})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("同じではありません", r.text)
+        # The user's own form: ten codes, once, never stored by the browser, with no language switch.
+        r = b.post("/.sekisho/account/recovery", {"csrf": token})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(re.findall(r"<li>[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}</li>", r.text)), 10)
+        self.assertEqual(r.header("Cache-Control"), "no-store")
+        self.assertNotIn(">English<", r.text)
+        self.assertIn('id="continue" href="/.sekisho/account"', r.text)
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "secretary"]).stdout
+        self.assertRegex(shown, r"recovery codes\s+10 unused")
 
     def test_an_oversized_form_is_refused(self):
         b = self.browser()

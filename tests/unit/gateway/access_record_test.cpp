@@ -78,3 +78,10 @@ TEST_CASE("UTF-8 is kept and invalid bytes become U+FFFD") {
   CHECK(j["user"] == "山田太郎");
   CHECK(j["path"] == "/\xEF\xBF\xBD\xEF\xBF\xBD/\xEF\xBF\xBD(/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD/\xf0\x9f\x8f\xa5");
 }
+
+TEST_CASE("a request made in a break-glass session is marked for review; others carry no such key") {
+  auto r = sample();
+  CHECK_FALSE(line_of(r).contains("break_glass"));
+  r.break_glass = true;
+  CHECK(line_of(r)["break_glass"] == true);
+}

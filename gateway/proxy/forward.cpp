@@ -6,7 +6,6 @@
 
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/response_rewrite.hpp"
-#include "gateway/proxy/banner_relay.hpp"
 #include "gateway/proxy/tunnel.hpp"
 #include "gateway/http/error_pages.hpp"
 
@@ -147,12 +146,8 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
     co_return x;
   }
   if (!response->is_done()) {
-    const relay_deadlines deadlines{u.response_timeout, r.client_timeout};
-    relay_outcome relayed;
-    if (with_banner)
-      relayed = co_await relay_body_with_banner(up, conn.buffer, *response, client, response_out, chunk, deadlines, r.banner);
-    else
-      relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk, deadlines);
+    auto relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk,
+                                       {u.response_timeout, r.client_timeout}, with_banner ? r.banner : std::string_view());
     x.outcome.bytes_out = relayed.bytes;
     if (relayed.failed != relay_failure::none) {
       if (!response_out.is_header_done())  // nothing reached the client: it can still get a 502/504

@@ -14,6 +14,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
 
 namespace sekisho::gateway {
@@ -72,12 +73,16 @@ awaitable<error_code> write_piece(Out& out, http::serializer<is_request, http::b
 }
 
 // The header has already been read by `parser` from `in` and written through `serializer` to `out`.
+// A non-empty `banner` (a break-glass session's HTML page) is written just after the <body> tag, or at the
+// very end when the page has none: the caller grew Content-Length by its size, and the count stays true.
 template <bool is_request, class In, class Out>
 awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
                                     Out& out, http::serializer<is_request, http::buffer_body>& serializer,
-                                    relay_buffer& chunk, relay_deadlines deadlines) {
+                                    relay_buffer& chunk, relay_deadlines deadlines, std::string_view banner = {}) {
   std::uint64_t bytes = 0;
   auto& body = parser.get().body();
+  body_tag_finder finder;
+  bool placed = banner.empty();
   do {
     std::size_t got = 0;
     if (!parser.is_done()) {
@@ -85,7 +90,22 @@ awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http:
       if (read) co_return relay_outcome{relay_failure::source, read, bytes};
       bytes += got;
     }
-    const auto wrote = co_await write_piece(out, serializer, body, chunk.data(), got, !parser.is_done(), deadlines.write);
+    const bool more = !parser.is_done();
+    bool here = false;     // the banner goes into this piece…
+    std::size_t at = got;  // …at this offset
+    if (!placed) {
+      const auto found = finder.feed({chunk.data(), got});
+      here = placed = found.has_value() || !more;
+      if (found) at = *found;
+    }
+    error_code wrote;
+    if (here) {
+      wrote = co_await write_piece(out, serializer, body, chunk.data(), at, true, deadlines.write);
+      if (!wrote) wrote = co_await write_piece(out, serializer, body, banner.data(), banner.size(), true, deadlines.write);
+      if (!wrote) wrote = co_await write_piece(out, serializer, body, chunk.data() + at, got - at, more, deadlines.write);
+    } else {
+      wrote = co_await write_piece(out, serializer, body, chunk.data(), got, more, deadlines.write);
+    }
     if (wrote) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   } while (!parser.is_done() || !serializer.is_done());
   co_return relay_outcome{relay_failure::none, {}, bytes};

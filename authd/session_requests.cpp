@@ -20,7 +20,8 @@ void register_session_requests(request_table& table, session::session_book& sess
                if (!s) return json{{"ok", false}, {"error", "no_session"}};
                return json{{"ok", true},          {"user", s->user},       {"groups", s->groups},
                            {"display_name", s->display_name}, {"factors", s->factors},
-                           {"method", s->method}, {"expires_at", s->expires_at}};
+                           {"method", s->method}, {"expires_at", s->expires_at},
+                           {"must_change_password", s->must_change_password}};
              }});
   table.add({"session.close", permission::client, 512, [&sessions](const json& req, const caller&) {
                return json{{"ok", true}, {"closed", sessions.close(session_field(req))}};

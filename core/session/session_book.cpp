@@ -57,7 +57,8 @@ std::optional<session_info> session_book::check(std::string_view id) {
   // The idle deadline moves with each request (to within touch_interval).
   return session_info{user->id,          user->name,   user->groups,
                       user->display_name, row->factors, row->method,
-                      std::min(row->expires_at, now + seconds_of(settings_.idle_timeout)), row->created_at};
+                      std::min(row->expires_at, now + seconds_of(settings_.idle_timeout)), row->created_at,
+                      user->must_change_password};
 }
 
 bool session_book::close(std::string_view id) {

@@ -24,6 +24,7 @@ struct session_info {
   std::string method;
   std::int64_t expires_at = 0;  // the sooner of the idle and absolute deadlines, seconds since the epoch
   std::int64_t created_at = 0;  // when the login opened it: recent enough counts as re-authentication
+  bool must_change_password = false;  // an admin's temporary password: nothing but the account page until changed
 };
 
 // A change to a user's factors or password needs a web session opened by a two-factor login this recently

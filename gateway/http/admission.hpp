@@ -22,6 +22,7 @@ struct session_identity {
   int factors = 0;  // 1: password only; 2: password and a second factor
   std::string log_tag;  // a short hash of the session id: groups a session's access-log lines, reveals nothing
   bool break_glass = false;  // an emergency session: marked in the log, a banner on every page
+  bool must_change_password = false;  // an admin's temporary password: the account page until it is changed
 };
 
 // portal: the reserved prefix /.sekisho/, served by the gateway itself on every host, before any rule.

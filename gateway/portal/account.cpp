@@ -189,7 +189,7 @@ struct done_notice {
 constexpr done_notice done_notices[] = {
     {"added=1", notice::key_added},           {"changed=1", notice::key_changed},
     {"done=password", notice::password_changed}, {"done=app", notice::app_added},
-    {"done=sessions", notice::others_logged_out},
+    {"done=sessions", notice::others_logged_out}, {"must_change=1", notice::must_change_password},
 };
 
 notice notice_for_query(std::string_view query) {

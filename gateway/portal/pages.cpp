@@ -76,6 +76,10 @@ wording notice_text(notice n) {
     case notice::reason_missing:
       return {"緊急アクセスの理由を入力してください（例: 急患対応、キーを自宅に忘れた）。",
               "Please type why you need emergency access (for example: emergency patient, key left at home)."};
+    case notice::must_change_password:
+      return {"管理者が設定した仮のパスワードです。下の「パスワードの変更」で自分のパスワードに変えてください。変えるまで電子カルテは開けません。",
+              "Your password is a temporary one set by your administrator. Change it below (Change password); "
+              "the EHR opens once it is changed."};
   }
   return {"", ""};
 }

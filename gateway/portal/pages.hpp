@@ -39,6 +39,7 @@ enum class notice {
   break_glass_denied,  // user name, password or emergency code not right
   break_glass_off,     // this site has no emergency access
   reason_missing,      // emergency access needs a reason
+  must_change_password,  // an admin set a temporary password
 };
 
 struct page_facts {

@@ -142,6 +142,9 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     }
     case admission_kind::forward: break;
   }
+  // A temporary password from an admin is changed before anything else opens (not in an emergency).
+  if (who && who->must_change_password && !who->break_glass && a.send_identity)
+    co_return co_await send(client, redirect_to("/.sekisho/account?must_change=1", 303, version, keep), timeout, log);
 
   const auto& u = g.upstreams[static_cast<std::size_t>(a.upstream)];
   const auto limit = u.max_body_bytes != 0 ? u.max_body_bytes : g.max_body_bytes;

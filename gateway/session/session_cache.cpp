@@ -20,6 +20,7 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   who.user = user->get<std::string>();
   who.factors = factors->get<int>();
   who.break_glass = reply.value("method", "") == "break_glass";
+  who.must_change_password = reply.value("must_change_password", false) == true;
   if (const auto name = reply.find("display_name"); name != reply.end() && name->is_string())
     who.display_name = name->get<std::string>();
   if (const auto groups = reply.find("groups"); groups != reply.end() && groups->is_array())
@@ -42,7 +43,8 @@ awaitable<std::shared_ptr<const session_identity>> session_cache::lookup(const s
     found->log_tag = session::session_tag(sha256(session_id));
     who = std::make_shared<const session_identity>(std::move(*found));
   }
-  if (ttl_.count() > 0) {
+  // Not kept while a temporary password must be changed: once it is, every worker lets the user through at once.
+  if (ttl_.count() > 0 && !(who && who->must_change_password)) {
     if (entries_.size() >= max_entries) prune(now);
     entries_[session_id] = entry{who, now};
   }

@@ -13,7 +13,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, sekisho,  # noqa: E402
+from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, enroll_totp, sekisho,  # noqa: E402
                       start_authd_with_nurse, totp)
 from harness import Env, Gateway, RecordingUpstream, main, sekisho_binary, wait_until  # noqa: E402
 
@@ -300,6 +300,30 @@ class Portal(unittest.TestCase):
         self.assertIn('id="continue" href="/.sekisho/account"', r.text)
         shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "secretary"]).stdout
         self.assertRegex(shown, r"recovery codes\s+10 unused")
+
+    def test_a_temporary_password_must_be_changed_before_the_app_opens(self):
+        sekisho(sekisho_binary(), self.gw.config_path, ["user", "add", "locum"])
+        sekisho(sekisho_binary(), self.gw.config_path, ["user", "passwd", "locum", "--temporary"], stdin=PASSWORD + "\n")
+        key = enroll_totp(sekisho_binary(), self.gw.config_path, "locum")
+        b = self.browser()
+        page = self.login_form(b)
+        r = b.post("/.sekisho/login", {"username": "locum", "password": PASSWORD, "csrf": hidden(page, "csrf")})
+        r = b.post("/.sekisho/login/code", {"code": totp(key, time.time() + 30), "csrf": hidden(r.text, "csrf")})
+        self.assertEqual(r.status, 303, r)
+        before = len(self.recorder.requests)
+        r = b.get("/chart/patient?id=42")
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/.sekisho/account?must_change=1")
+        self.assertEqual(len(self.recorder.requests), before, "nothing reached the app")
+        page = b.get(r.header("Location")).text
+        self.assertIn("仮のパスワード", page)
+        new = "Ajisai-Tsuyu#2027"
+        r = b.post("/.sekisho/account/password", {"current_password": PASSWORD, "new_password": new, "confirm": new,
+                                                  "csrf": hidden(page, "csrf")})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(b.get("/chart/patient?id=42").status, 200)  # at once: the gateway forgot the old answer
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "locum"]).stdout
+        self.assertNotIn("must change", shown)
 
     def test_an_oversized_form_is_refused(self):
         b = self.browser()

@@ -256,7 +256,7 @@ awaitable<text_response> add_app(const account_call& c, const form_fields& form)
 }  // namespace
 
 awaitable<text_response> serve_account(const portal_request& r, authd_channel& authd, session_cache& sessions) {
-  const auto form = r.method == http::verb::post ? parse_form(r.body) : std::nullopt;
+  const auto form = r.method == http::verb::post ? parse_form(r.body.view()) : std::nullopt;
   auto a = start(r, form ? &*form : nullptr);
   a.facts.self_path = account_path;
   const auto id = session_cookie(r.headers);

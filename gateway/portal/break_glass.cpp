@@ -47,7 +47,7 @@ awaitable<text_response> serve_break_glass(const portal_request& r, authd_channe
   const bool reading = r.method == http::verb::get || r.method == http::verb::head;
   if (!reading && r.method != http::verb::post) co_return error_page(405, r.version, r.keep_alive);
   if (!r.break_glass_offered) co_return error_page(404, r.version, r.keep_alive);
-  const auto form = reading ? std::nullopt : parse_form(r.body);
+  const auto form = reading ? std::nullopt : parse_form(r.body.view());
   auto a = start(r, form ? &*form : nullptr);
   if (reading) co_return html(r, a, 200, break_glass_page(a.facts));
   if (!form || !own_form(r, *form)) {

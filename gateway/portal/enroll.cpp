@@ -140,7 +140,7 @@ awaitable<text_response> factor_step(const portal_request& r, const form_fields&
 awaitable<text_response> serve_enroll(const portal_request& r, authd_channel& authd) {
   const auto& path = r.target.path;
   const bool reading = r.method == http::verb::get || r.method == http::verb::head;
-  const auto form = r.method == http::verb::post ? parse_form(r.body) : std::nullopt;
+  const auto form = r.method == http::verb::post ? parse_form(r.body.view()) : std::nullopt;
   auto a = start(r, form ? &*form : nullptr);
   a.facts.self_path = path == app_path ? app_path : enroll_path;  // the pages a GET shows again
   if (reading && path == enroll_path)

@@ -1,6 +1,7 @@
 #include "gateway/portal/form.hpp"
 
 #include "core/util/encoding.hpp"
+#include "core/util/secret.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -24,6 +25,10 @@ bool for_each_pair(std::string_view text, F f) {
 }
 
 }  // namespace
+
+form_fields::~form_fields() {
+  for (auto& [name, value] : *this) wipe_memory(value.data(), value.size());
+}
 
 std::optional<form_fields> parse_form(std::string_view body) {
   if (body.size() > max_form_bytes) return std::nullopt;

@@ -181,7 +181,7 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
   }
   if (r.method != http::verb::post) co_return error_page(405, r.version, r.keep_alive);
 
-  const auto form = parse_form(r.body);
+  const auto form = parse_form(r.body.view());
   auto a = start(r, form ? &*form : nullptr);
   if (!form || !own_form(r, *form)) {
     a.facts.message = notice::form_expired;

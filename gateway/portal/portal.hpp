@@ -8,6 +8,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/policy/target.hpp"
+#include "core/util/secret.hpp"
 #include "gateway/http/error_pages.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/session/authd_channel.hpp"
@@ -23,7 +24,7 @@ struct portal_request {
   const boost::beast::http::fields& headers;
   std::string_view host;    // as the client sent it: the origin its forms must come from
   std::string source;       // the client's address, for authd's throttling and audit
-  std::string body;         // a POST's form body (at most max_form_bytes)
+  secret body;              // a POST's form body (at most max_form_bytes), wiped when done: it may hold a password
   bool break_glass_offered = false;  // [break_glass] enabled: the login page links to emergency access
   bool passkey_login_offered = false;  // webauthn.passkey_login: the login page offers a passkey alone
 };

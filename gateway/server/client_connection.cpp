@@ -3,6 +3,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/util/encoding.hpp"
+#include "core/util/secret.hpp"
 
 #include "gateway/portal/form.hpp"
 #include "gateway/portal/portal.hpp"
@@ -54,13 +55,15 @@ awaitable<bool> send(client_stream& client, text_response r, std::chrono::second
 
 // A portal form's body, read whole (it is small): nullopt when it is larger than max_form_bytes, or the
 // client stops sending.
-awaitable<std::optional<std::string>> read_form_body(client_stream& client, beast::flat_buffer& buffer,
-                                                     request_parser& parser, std::chrono::seconds timeout) {
-  std::string body;
+// The form body of a portal POST, in memory that is wiped when it is let go (it may hold a password).
+awaitable<std::optional<secret>> read_form_body(client_stream& client, beast::flat_buffer& buffer,
+                                                request_parser& parser, std::chrono::seconds timeout) {
+  secret body;
   // Beast checks a body limit against Content-Length only while parsing the head: check it here, and the
   // size of a chunked body as it grows.
   if (const auto length = parser.content_length(); length && *length > max_form_bytes) co_return std::nullopt;
   char chunk[4096];
+  const auto wipe_chunk = [&chunk] { wipe_memory(chunk, sizeof chunk); };
   while (!parser.is_done()) {
     auto& b = parser.get().body();
     b.data = chunk;
@@ -70,7 +73,8 @@ awaitable<std::optional<std::string>> read_form_body(client_stream& client, beas
     co_await http::async_read_some(client, buffer, parser, with_error(ec));
     if (ec == http::error::need_buffer) ec = {};
     if (ec) co_return std::nullopt;
-    body.append(chunk, sizeof chunk - b.size);
+    body.append({chunk, sizeof chunk - b.size});
+    wipe_chunk();
     if (body.size() > max_form_bytes) co_return std::nullopt;
   }
   co_return body;

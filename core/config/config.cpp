@@ -33,7 +33,7 @@ const std::map<std::string, std::set<std::string>>& schema() {
       {"audit", {"key_file", "head_log_interval"}},
       {"enrollment", {"url", "lifetime"}},
       {"session", {"idle_timeout", "absolute_timeout"}},
-      {"break_glass", {"enabled", "session_lifetime", "accept_recovery_codes"}},
+      {"break_glass", {"enabled", "session_lifetime", "accept_recovery_codes", "webhook_url"}},
       {"keys", {"master_key_file"}},
       {"webauthn", config_detail::webauthn_keys()},
   };
@@ -132,6 +132,8 @@ void read_all(const toml::value& root, config& c) {
   bg.boolean("enabled", c.break_glass.enabled);
   bg.duration("session_lifetime", c.break_glass.session_lifetime, seconds(300), seconds(4 * 3600));
   bg.boolean("accept_recovery_codes", c.break_glass.accept_recovery_codes);
+  if (bg.has("webhook_url"))
+    config_detail::read_http_url(bg, "webhook_url", c.break_glass.webhook_url, c.break_glass.webhook, true);
 
   auto k = reader_for(root, "keys");
   fs::path master = "master.key";

@@ -64,6 +64,8 @@ struct break_glass_config {
   bool enabled = false;
   std::chrono::seconds session_lifetime{3600};
   bool accept_recovery_codes = false;  // a recovery code may stand in for the emergency code
+  std::string webhook_url;             // "" = none; the gateway POSTs each opening here as JSON
+  http_url webhook;                    // parsed from webhook_url
 };
 
 struct session_config {

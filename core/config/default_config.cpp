@@ -72,6 +72,9 @@ enabled = false
 session_lifetime = "1h"
 # Whether a recovery code may stand in for the emergency code.
 accept_recovery_codes = false
+# Where the gateway POSTs each opening as JSON (a chat or ticket system), http:// or https:// (verified
+# against the system's CAs). Leave out for none.
+# webhook_url = "https://alerts.clinic.example/hooks/break-glass"
 
 [session]
 # A web session ends after this long without a request (a workstation left unlocked)…

@@ -17,6 +17,14 @@ struct certificate_config {
   std::filesystem::path key_file;
 };
 
+// An http:// or https:// address, taken apart.
+struct http_url {
+  bool tls = false;
+  std::string host;  // name or IP (without [ ])
+  std::string port;
+  std::string path = "/";  // with its query
+};
+
 struct upstream_config {
   std::string name;
   std::vector<std::string> hosts;  // empty = any host

@@ -81,37 +81,11 @@ void header_name(const table_reader& r, const std::string& key, std::string& out
 
 // http://host[:port] or https://host[:port]; the path is the request's own, so none may be given.
 void read_upstream_url(const table_reader& r, upstream_config& u) {
-  r.string("url", u.url);
-  if (u.url.empty()) r.fail("url", "is required");
-  std::string rest;
-  if (u.url.rfind("http://", 0) == 0) {
-    rest = u.url.substr(7);
-  } else if (u.url.rfind("https://", 0) == 0) {
-    u.tls = true;
-    rest = u.url.substr(8);
-  } else {
-    r.fail("url", "must start with http:// or https://");
-  }
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.empty() || rest.find_first_of("/?#@ \t") != std::string::npos)
-    r.fail("url", "must be scheme://host[:port] with no path, query or user");
-  std::string host = rest, port = u.tls ? "443" : "80";
-  const auto bracket = rest.find(']');
-  const auto colon = rest.rfind(':');
-  if (rest.front() == '[') {
-    if (bracket == std::string::npos) r.fail("url", "unclosed '[' in the host");
-    host = rest.substr(1, bracket - 1);
-    if (bracket + 1 < rest.size()) {
-      if (rest[bracket + 1] != ':') r.fail("url", "expected ':' after ']'");
-      port = rest.substr(bracket + 2);
-    }
-  } else if (colon != std::string::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.empty() || !valid_port(port)) r.fail("url", "bad host or port");
-  u.address = host;
-  u.port = port;
+  http_url parsed;
+  read_http_url(r, "url", u.url, parsed, false);
+  u.tls = parsed.tls;
+  u.address = parsed.host;
+  u.port = parsed.port;
 }
 
 upstream_config read_upstream(const table_reader& r, const seconds& default_connect) {
@@ -166,6 +140,45 @@ access_rule read_rule(const table_reader& r, std::size_t index) {
 }
 
 }  // namespace
+
+void read_http_url(const table_reader& r, const std::string& key, std::string& text, http_url& out, bool with_path) {
+  r.string(key, text);
+  if (text.empty()) r.fail(key, "is required");
+  std::string rest;
+  if (text.rfind("http://", 0) == 0) {
+    rest = text.substr(7);
+  } else if (text.rfind("https://", 0) == 0) {
+    out.tls = true;
+    rest = text.substr(8);
+  } else {
+    r.fail(key, "must start with http:// or https://");
+  }
+  const auto slash = with_path ? rest.find('/') : std::string::npos;
+  if (slash != std::string::npos) {
+    out.path = rest.substr(slash);
+    rest.resize(slash);
+    if (out.path.find_first_of(" \t\r\n#") != std::string::npos) r.fail(key, "bad path");
+  }
+  if (!with_path && !rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty() || rest.find_first_of("/?#@ \t") != std::string::npos)
+    r.fail(key, with_path ? "must be scheme://host[:port][/path] with no user" : "must be scheme://host[:port] with no path, query or user");
+  out.host = rest;
+  out.port = out.tls ? "443" : "80";
+  const auto bracket = rest.find(']');
+  const auto colon = rest.rfind(':');
+  if (rest.front() == '[') {
+    if (bracket == std::string::npos) r.fail(key, "unclosed '[' in the host");
+    out.host = rest.substr(1, bracket - 1);
+    if (bracket + 1 < rest.size()) {
+      if (rest[bracket + 1] != ':') r.fail(key, "expected ':' after ']'");
+      out.port = rest.substr(bracket + 2);
+    }
+  } else if (colon != std::string::npos) {
+    out.host = rest.substr(0, colon);
+    out.port = rest.substr(colon + 1);
+  }
+  if (out.host.empty() || !valid_port(out.port)) r.fail(key, "bad host or port");
+}
 
 const std::vector<std::string>& gateway_top_level_names() {
   static const std::vector<std::string> names = {"gateway", "upstream", "rule"};

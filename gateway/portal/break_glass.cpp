@@ -1,11 +1,14 @@
 #include "gateway/portal/break_glass.hpp"
 
+#include <ctime>
+
 #include <boost/beast/http/verb.hpp>
 
 #include "core/util/secret.hpp"
 #include "gateway/portal/break_glass_page.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
+#include "gateway/server/webhook.hpp"
 
 namespace sekisho::gateway {
 namespace http = boost::beast::http;
@@ -18,6 +21,20 @@ notice notice_of(const result<nlohmann::json>& reply, const std::string& result)
                : notice::unavailable;
   if (result == "not_enabled") return notice::break_glass_off;
   return notice_for(result, notice::break_glass_denied);
+}
+
+// The optional webhook (a chat or ticket system), on its own thread: the emergency never waits for it.
+void alert(const portal_request& r, const nlohmann::json& reply, const std::string& reason) {
+  nlohmann::json event;
+  event["event"] = "break_glass.open";
+  event["user"] = reply.value("user", "");
+  event["source"] = r.source;
+  event["host"] = std::string(r.host);
+  event["reason"] = reason;
+  event["expires_in"] = reply.value("expires_in", std::int64_t{0});
+  event["time"] = std::time(nullptr);
+  post_json_in_background(*r.break_glass_webhook,
+                          event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 awaitable<text_response> open_emergency_session(const portal_request& r, const form_fields& form, answer& a,
@@ -33,6 +50,7 @@ awaitable<text_response> open_emergency_session(const portal_request& r, const f
   }
   const auto result = result_of(reply);
   if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
+    if (r.break_glass_webhook != nullptr) alert(r, *reply, field(form, "reason"));
     a.cookies.push_back(session_cookie_header((*reply)["session"].get<std::string>()));
     co_return see_other(r, a, a.facts.return_path);
   }

@@ -7,6 +7,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include "core/config/gateway_config.hpp"
 #include "core/policy/target.hpp"
 #include "core/util/secret.hpp"
 #include "gateway/http/error_pages.hpp"
@@ -27,6 +28,7 @@ struct portal_request {
   secret body;              // a POST's form body (at most max_form_bytes), wiped when done: it may hold a password
   bool break_glass_offered = false;  // [break_glass] enabled: the login page links to emergency access
   bool passkey_login_offered = false;  // webauthn.passkey_login: the login page offers a passkey alone
+  const http_url* break_glass_webhook = nullptr;  // break_glass.webhook_url, when set
 };
 
 // Whether the request carries a body the portal reads (a form POST).

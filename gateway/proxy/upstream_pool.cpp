@@ -22,13 +22,19 @@ bool still_idle(upstream_connection& c) {
 // (nginx's default keepalive_timeout is 75 s; Apache's is 5 s).
 constexpr auto max_idle_age = std::chrono::seconds(4);
 
+}  // namespace
+
 bool is_ip_literal(const std::string& host) {
   error_code ec;
   asio::ip::make_address(host, ec);
   return !ec;
 }
 
-}  // namespace
+void set_server_name(SSL* ssl, const std::string& name) {
+  // No SNI for an address (RFC 6066 §3). SSL_set_tlsext_host_name is a macro with a C cast; this is its call.
+  if (!is_ip_literal(name))
+    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(name.c_str()));
+}
 
 upstream_pool::upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state)
     : io_(io), state_(std::move(state)), idle_(state_->settings.gateway.upstreams.size()) {}
@@ -91,9 +97,7 @@ awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {
   auto& tls = std::get<upstream_connection::secure>(c->stream);
   // The name the certificate must carry: the Host sent upstream when configured, else the URL's host.
   const std::string name = u.host_header.empty() ? u.address : u.host_header.substr(0, u.host_header.rfind(':'));
-    // SSL_set_tlsext_host_name is a macro with a C cast; this is the call it makes.
-  if (!is_ip_literal(name))
-    SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(name.c_str()));
+  set_server_name(tls.native_handle(), name);
   if (u.verify_tls) tls.set_verify_callback(asio::ssl::host_name_verification(name));
   beast::get_lowest_layer(tls).expires_after(u.connect_timeout);
   co_await tls.async_handshake(asio::ssl::stream_base::client, with_error(ec));

@@ -17,6 +17,11 @@
 
 namespace sekisho::gateway {
 
+// Whether `host` is an IP address rather than a name.
+bool is_ip_literal(const std::string& host);
+// The TLS server name a client connection sends (none for an address).
+void set_server_name(SSL* ssl, const std::string& name);
+
 // One of an upstream's active connections (carrying a request), counted for upstream.max_connections.
 class upstream_slot {
  public:

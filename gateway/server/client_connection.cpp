@@ -131,6 +131,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
       portal_request pr{a.target, req.method(), version, keep, req, req[http::field::host], to_string(source), {}};
       pr.break_glass_offered = pool->state().settings.break_glass.enabled;
       pr.passkey_login_offered = pool->state().settings.webauthn.passkey_login;
+      if (const auto& bg = pool->state().settings.break_glass; !bg.webhook_url.empty()) pr.break_glass_webhook = &bg.webhook;
       if (portal_reads_body(req.method())) {
         auto body = co_await read_form_body(client, buffer, parser, timeout);
         if (!body) co_return co_await send(client, error_page(413, version, false), timeout, log);

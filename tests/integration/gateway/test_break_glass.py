@@ -1,9 +1,11 @@
 """Break-glass over real HTTPS, against a real authd and a real nginx: an emergency session opened with the
 password, the sealed emergency code and a reason gets the banner written into every HTML page — right after
 <body> in a page with Content-Length (which grows by the banner), at the end of a chunked page without a body
-tag — and not into other content; every one of its requests is marked in the access log, and nginx is asked
-for uncompressed pages. An ordinary session's pages stay byte for byte as the upstream sent them."""
+tag — and not into other content; every one of its requests is marked in the access log, nginx is asked
+for uncompressed pages, and the webhook receiver gets the opening as JSON. An ordinary session's pages stay
+byte for byte as the upstream sent them."""
 
+import json
 import os
 import re
 import sys
@@ -15,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
 from harness import Env, Gateway, main, sekisho_binary, wait_until  # noqa: E402
 from test_portal import Browser, hidden  # noqa: E402
-from upstreams import Nginx  # noqa: E402
+from upstreams import Nginx, RecordingUpstream  # noqa: E402
 
 PAGE = '<!doctype html><html><head><title>chart</title></head><body class="ward"><p>P000123</p></body></html>'
 LOCATIONS = f"""
@@ -33,8 +35,11 @@ class BreakGlass(unittest.TestCase):
         cls.addClassCleanup(cls.nginx.stop)
         with open(os.path.join(cls.nginx.files, "fragment.html"), "w") as f:
             f.write("<p>a fragment without a body tag</p>\n" * 50)
+        cls.hook = RecordingUpstream()
+        cls.addClassCleanup(cls.hook.stop)
+        webhook = f'webhook_url = "{cls.hook.url}/hooks/break-glass?channel=ward3"\n'
         cls.gw = Gateway(cls.env, name="state", start=False,
-                         extra=authd_clients_config() + "\n[break_glass]\nenabled = true\n",
+                         extra=authd_clients_config() + "\n[break_glass]\nenabled = true\n" + webhook,
                          upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{cls.nginx.port}"}],
                          rules=[{"name": "everything", "action": "two_factor"}])
         cls.addClassCleanup(cls.gw.stop)
@@ -81,6 +86,21 @@ class BreakGlass(unittest.TestCase):
                        for e in self.gw.access_log_entries())
         for path in ("/bg/page", "/chunked/fragment.html", "/bg/json"):
             wait_until(lambda: marked(path), 5, what=f"{path} marked break_glass in the access log")
+
+    def test_the_webhook_receives_each_opening(self):
+        before = len(self.hook.requests)
+        self.emergency_browser()
+        wait_until(lambda: len(self.hook.requests) > before, 10, what="the webhook to be called")
+        head, body = self.hook.requests[before]
+        self.assertTrue(head.startswith(b"POST /hooks/break-glass?channel=ward3 HTTP/1.1\r\n"), head)
+        self.assertIn(b"\r\nContent-Type: application/json\r\n", head)
+        event = json.loads(body)
+        self.assertEqual(event["event"], "break_glass.open")
+        self.assertEqual(event["user"], "nurse")
+        self.assertEqual(event["reason"], "急患対応")
+        self.assertEqual(event["source"], "127.0.0.1")
+        self.assertEqual(event["expires_in"], 3600)
+        self.assertLess(abs(event["time"] - time.time()), 60)
 
     def test_an_ordinary_session_gets_the_page_untouched_and_unmarked(self):
         b = self.browser()

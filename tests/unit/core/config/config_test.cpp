@@ -30,6 +30,20 @@ TEST_CASE("an empty config means the defaults, and relative state_dir follows th
   CHECK(c->audit.key_file == "/srv/demo/state/audit.key");
 }
 
+TEST_CASE("[break_glass] webhook_url is taken apart, its path and query kept") {
+  auto c = parse_config("[break_glass]\nwebhook_url = \"https://alerts.clinic.example:8443/hooks/bg?ward=3\"\n", "test.toml");
+  REQUIRE(c);
+  CHECK(c->break_glass.webhook.tls);
+  CHECK(c->break_glass.webhook.host == "alerts.clinic.example");
+  CHECK(c->break_glass.webhook.port == "8443");
+  CHECK(c->break_glass.webhook.path == "/hooks/bg?ward=3");
+  auto plain = parse_config("[break_glass]\nwebhook_url = \"http://[::1]\"\n", "test.toml");
+  REQUIRE(plain);
+  CHECK(plain->break_glass.webhook.host == "::1");
+  CHECK(plain->break_glass.webhook.port == "80");
+  CHECK(plain->break_glass.webhook.path == "/");
+}
+
 TEST_CASE("[break_glass] is off by default; its keys parse, the session lifetime from 5m to 4h") {
   auto d = parse_config(default_config_text(), "/etc/sekisho/sekisho.toml");
   REQUIRE(d.ok());
@@ -78,6 +92,12 @@ TEST_CASE("bad configs name the key at fault") {
            bad_case{"[break_glass]\nsession_lifetime = 3600\n", "break_glass.session_lifetime: expected a duration"},
            bad_case{"[break_glass]\nenabled = \"yes\"\n", "break_glass.enabled: expected true or false"},
            bad_case{"[break_glass]\naccept_recovery_code = true\n", "break_glass.accept_recovery_code: unknown key"},
+           bad_case{"[break_glass]\nwebhook_url = \"ftp://alerts.example/x\"\n",
+                    "break_glass.webhook_url: must start with http:// or https://"},
+           bad_case{"[break_glass]\nwebhook_url = \"https://user@alerts.example/x\"\n",
+                    "break_glass.webhook_url: must be scheme://host[:port][/path] with no user"},
+           bad_case{"[break_glass]\nwebhook_url = \"https://alerts.example:99999/x\"\n",
+                    "break_glass.webhook_url: bad host or port"},
            bad_case{"this is not toml", "not valid TOML"},
        }) {
     auto c = parse_config(toml, "test.toml");

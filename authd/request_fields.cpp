@@ -63,6 +63,14 @@ bool wants_session(const json& req) {
   return it != req.end() && it->is_boolean() && it->get<bool>();
 }
 
+void add_changes(json& reply, const login::factor_outcome& out) {
+  if (out.changes.empty()) return;
+  json list = json::array();
+  for (const auto& c : out.changes)
+    list.push_back({{"time", c.time}, {"event", c.event}, {"source", c.source}, {"channel", c.channel}});
+  reply["changes"] = std::move(list);
+}
+
 json second_factor_reply(const login::factor_outcome& out, std::string_view pending_handle,
                          const pending_logins::entry& entry, const json& req, pending_logins& pending,
                          session::session_book& sessions, const login::context& ctx) {
@@ -71,6 +79,7 @@ json second_factor_reply(const login::factor_outcome& out, std::string_view pend
   pending.finish(pending_handle);
   r["user"] = entry.user;
   r["method"] = out.method;
+  add_changes(r, out);
   if (wants_session(req)) r["session"] = sessions.open(entry.user_id, 2, out.method, ctx.source);
   return r;
 }

@@ -56,6 +56,10 @@ nlohmann::json status_reply(login::status s, std::int64_t retry_after);
 // "open_session": true in the request.
 bool wants_session(const nlohmann::json& req);
 
+// A successful login's reply lists what changed in the account since the previous login ("changes": time,
+// event, source, channel), so the user can tell an administrator about a change that was not theirs.
+void add_changes(nlohmann::json& reply, const login::factor_outcome& out);
+
 // The reply to a second factor for a pending login, the same for a code and a security key: on success the
 // pending login is finished and, when asked, a two-factor web session is opened.
 nlohmann::json second_factor_reply(const login::factor_outcome& out, std::string_view pending_handle,

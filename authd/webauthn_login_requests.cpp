@@ -221,6 +221,7 @@ json passkey_finish(const webauthn_services& svc, const json& req) {
   if (out.result != login::status::ok) return r;
   r["user"] = user->name;
   r["method"] = "passkey";
+  add_changes(r, out);
   if (wants_session(req)) r["session"] = svc.sessions.open(user->id, 2, "passkey", ctx.source);
   return r;
 }

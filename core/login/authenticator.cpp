@@ -16,6 +16,8 @@
 namespace sekisho::login {
 namespace {
 
+constexpr int max_changes_shown = 10;
+
 // Names that cannot be accounts share one throttle counter instead of growing the table.
 std::string throttle_name(const std::string& canonical) { return canonical.empty() ? "?invalid" : canonical; }
 
@@ -213,6 +215,8 @@ factor_outcome authenticator::check_second_factor(std::int64_t user_id, const fa
          {{"credential", c.credential}});
     return out;
   }
+  // Read before this login is recorded: what happened since the one before (nothing on a first login).
+  out.changes = store::account_changes_since_last_login(*db, u->name, max_changes_shown);
   store::transaction tx(*db);
   throttle_.record_success(*db, u->name);
   store::record_login(*db, user_id, now);
@@ -240,7 +244,7 @@ void authenticator::audit(store::database& db, std::string_view event, std::stri
 factor_outcome authenticator::login(std::string_view user, const secret& password, const secret& code,
                                     const context& ctx) {
   auto p = check_password(user, password, ctx);
-  if (p.result != status::ok) return {p.result, p.retry_after, "", 0, 0};
+  if (p.result != status::ok) return {p.result, p.retry_after, "", 0, 0, {}};
   auto f = check_second_factor(p.user_id, code, ctx);
   if (f.result == status::ok) f.user_id = p.user_id;
   return f;

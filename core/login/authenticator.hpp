@@ -7,10 +7,12 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/config/config.hpp"
 #include "core/password/password_hasher.hpp"
 #include "core/seal/keyring.hpp"
+#include "core/store/audit_store.hpp"
 #include "core/store/connection_pool.hpp"
 #include "core/throttle/throttle.hpp"
 #include "core/util/clock.hpp"
@@ -63,6 +65,8 @@ struct factor_outcome {
   std::string method;  // totp, recovery or webauthn
   int recovery_codes_left = 0;
   std::int64_t user_id = 0;  // set when result is ok
+  // When ok: changes to the account since the user's previous login, for the user to check were theirs.
+  std::vector<store::login_record> changes;
 };
 
 // What checking one second factor found. The check itself may spend single-use state (a TOTP

@@ -57,18 +57,38 @@ void for_each_audit_record(database& db, std::optional<std::int64_t> since,
   }
 }
 
-std::vector<login_record> recent_logins(database& db, std::string_view user, int limit) {
-  // A right password alone is a step, not a login: its record says "success" (or "info", not enrolled).
-  auto st = db.prepare(
-      "SELECT time, event, result, source, channel, method FROM audit_log WHERE user = ? AND "
-      "(event = 'login.second_factor' OR (event = 'login.password' AND result NOT IN ('success', 'info'))) "
-      "ORDER BY seq DESC LIMIT ?");
+namespace {
+
+// The user's records that `which` selects (an SQL condition in which ?1 is the user), newest first.
+std::vector<login_record> records_of(database& db, std::string_view user, std::string_view which, int limit) {
+  auto st = db.prepare("SELECT time, event, result, source, channel, method FROM audit_log WHERE user = ?1 AND (" +
+                       std::string(which) + ") ORDER BY seq DESC LIMIT ?2");
   st.bind(1, user).bind(2, std::int64_t{limit});
   std::vector<login_record> out;
   while (st.step())
     out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
                    st.column_text(5)});
   return out;
+}
+
+}  // namespace
+
+std::vector<login_record> recent_logins(database& db, std::string_view user, int limit) {
+  // A right password alone is a step, not a login: its record says "success" (or "info", not enrolled).
+  return records_of(db, user,
+                    "event = 'login.second_factor' OR (event = 'login.password' AND result NOT IN ('success', 'info'))",
+                    limit);
+}
+
+std::vector<login_record> account_changes_since_last_login(database& db, std::string_view user, int limit) {
+  // After the record of the user's last completed login (by sequence, not time: seconds are too coarse);
+  // none when there was no login yet.
+  return records_of(db, user,
+                    "seq > (SELECT max(seq) FROM audit_log WHERE user = ?1 AND event = 'login.second_factor' AND "
+                    "result = 'success') AND result IN ('success', 'warning') AND event IN ('webauthn.register', "
+                    "'webauthn.remove', 'totp.add', 'account.password', 'user.passwd', 'recovery_codes.generate', "
+                    "'user.reset_factors', 'break_glass.open', 'webauthn.cloned')",
+                    limit);
 }
 
 }  // namespace sekisho::store

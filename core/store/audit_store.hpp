@@ -48,5 +48,9 @@ struct login_record {
 };
 // The user's last `limit` logins, newest first.
 std::vector<login_record> recent_logins(database& db, std::string_view user, int limit);
+// What changed in the user's account since their last completed login (keys, apps, password, recovery codes,
+// emergency access), newest first: what the next login tells the user about (NIST SP 800-63B-4 §4.1.2.1,
+// notification of a new binding). Read it before the new login is recorded.
+std::vector<login_record> account_changes_since_last_login(database& db, std::string_view user, int limit);
 
 }  // namespace sekisho::store

@@ -6,6 +6,7 @@
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account.hpp"
 #include "gateway/portal/break_glass.hpp"
+#include "gateway/portal/changes_page.hpp"
 #include "gateway/portal/enroll.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
@@ -65,6 +66,20 @@ awaitable<text_response> password_step(const portal_request& r, const form_field
   co_return co_await first_step_page(r, a, authd, result.empty() ? 503 : 200);
 }
 
+// A login that authd accepted: the session cookie, then the page first asked for — or first, when the account
+// changed since the previous login, the list of changes for the user to check.
+text_response logged_in(const portal_request& r, answer& a, const json& reply) {
+  a.cookies.push_back(session_cookie_header(reply["session"].get<std::string>()));
+  std::vector<account_change> changes;
+  if (const auto list = reply.find("changes"); list != reply.end() && list->is_array())
+    for (const auto& c : *list)
+      if (c.is_object())
+        changes.push_back({c.value("time", std::int64_t{0}), c.value("event", ""), c.value("source", "")});
+  if (changes.empty()) return see_other(r, a, a.facts.return_path);
+  a.facts.switchable = false;  // shown once, by this login's answer
+  return html(r, a, 200, account_changes_page(a.facts, changes));
+}
+
 // The second factor, a code or a security key's answer: on success the session cookie and back to the page
 // first asked for; otherwise the second step again (a new challenge), or the first when the login expired.
 awaitable<text_response> second_step(const portal_request& r, const form_fields& form, answer& a,
@@ -88,8 +103,7 @@ awaitable<text_response> second_step(const portal_request& r, const form_fields&
   const auto result = result_of(reply);
   if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
     a.cookies.push_back(expired_cookie_header(pending_cookie_name));
-    a.cookies.push_back(session_cookie_header((*reply)["session"].get<std::string>()));
-    co_return see_other(r, a, a.facts.return_path);
+    co_return logged_in(r, a, *reply);
   }
   a.facts.message = result.empty() ? notice::unavailable
                                    : notice_for(result, security_key ? notice::key_login_failed : notice::wrong_code);
@@ -113,10 +127,7 @@ awaitable<text_response> passkey_step(const portal_request& r, const form_fields
     req[name] = field(form, name);
   const auto reply = co_await authd.call(req);
   const auto result = result_of(reply);
-  if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
-    a.cookies.push_back(session_cookie_header((*reply)["session"].get<std::string>()));
-    co_return see_other(r, a, a.facts.return_path);
-  }
+  if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) co_return logged_in(r, a, *reply);
   a.facts.message = result.empty() ? notice::unavailable : notice_for(result, notice::key_login_failed);
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
   co_return co_await first_step_page(r, a, authd, result.empty() ? 503 : 200);

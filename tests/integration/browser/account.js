@@ -4,7 +4,7 @@
 // recovery codes and adds an authenticator app on a new phone. Then the new password with a new code opens
 // the EHR, and an old code is refused.
 'use strict';
-const { run, totp, loginWithCode } = require('./browser');
+const { run, totp, loginWithCode, pastChanges } = require('./browser');
 
 async function submit(page, action) {
   const [response] = await Promise.all([page.waitForNavigation(), action]);
@@ -23,6 +23,7 @@ async function loginWithRecoveryCode(page, j, password, code) {
   await passwordStep(page, j, password);
   await page.fill('#code', code);
   await submit(page, page.press('#code', 'Enter'));
+  await pastChanges(page);
   return page.url();
 }
 

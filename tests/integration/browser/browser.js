@@ -85,4 +85,13 @@ async function run(scenario) {
   }
 }
 
-module.exports = { run, totp, loginWithCode, addSecurityKey };
+// After a login: when the account changed since the previous one, the portal lists the changes first; the
+// user checks them and goes on. Returns what the list said ('' when there was none).
+async function pastChanges(page) {
+  if (!(await page.$('#changes'))) return '';
+  const text = await page.textContent('#changes');
+  await Promise.all([page.waitForNavigation(), page.click('#continue')]);
+  return text;
+}
+
+module.exports = { run, totp, loginWithCode, addSecurityKey, pastChanges };

@@ -1,7 +1,7 @@
 // A security key whose signature counter goes backwards (a copy of the key, made before the original was
 // used again) is refused, and the page tells the user to use another factor.
 'use strict';
-const { run, totp, loginWithCode, addSecurityKey } = require('./browser');
+const { run, totp, loginWithCode, addSecurityKey, pastChanges } = require('./browser');
 
 async function passwordStep(page, j) {
   await page.goto(`${j.base}/patients/P000245`);
@@ -12,6 +12,7 @@ async function passwordStep(page, j) {
 
 async function useKey(page) {
   await Promise.all([page.waitForNavigation(), page.click('#passkey-login')]);
+  await pastChanges(page);  // the key added since the last login, on the first one
   return { url: page.url(), text: await page.textContent('body') };
 }
 

@@ -1,7 +1,7 @@
 // A nurse logged in with her app code adds a security key on the account page, logs out, and logs in
 // again with password + the key: the patient page opens with her name.
 'use strict';
-const { run, totp, loginWithCode, addSecurityKey } = require('./browser');
+const { run, totp, loginWithCode, addSecurityKey, pastChanges } = require('./browser');
 
 run(async (j, { context, page, screenshot }) => {
   const out = {};
@@ -32,6 +32,9 @@ run(async (j, { context, page, screenshot }) => {
   out.key_button = await page.isVisible('#passkey-login');
   await screenshot('second-step-with-key');
   await Promise.all([page.waitForNavigation(), page.click('#passkey-login')]);
+  out.changes_shown = await page.isVisible('#changes');
+  if (out.changes_shown) await screenshot('account-changes');
+  out.changes_text = await pastChanges(page);
   out.after_key_login_url = page.url();
   out.after_key_login_text = await page.textContent('body');
   await screenshot('ehr');

@@ -2,7 +2,7 @@
 // with it alone — no user name, no password — and lands on the page she asked for. With the authenticator
 // unable to verify her (no PIN or fingerprint), the passkey is not accepted.
 'use strict';
-const { run, totp, addSecurityKey } = require('./browser');
+const { run, totp, addSecurityKey, pastChanges } = require('./browser');
 
 run(async (j, { context, page, screenshot }) => {
   const out = {};
@@ -25,6 +25,7 @@ run(async (j, { context, page, screenshot }) => {
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   await page.goto(`${j.base}/patients/P000123`);
   await Promise.all([page.waitForNavigation(), page.click('#passkey-login')]);
+  out.changes_text = await pastChanges(page);
   out.passkey_url = page.url();
   out.passkey_text = await page.textContent('body');
   await screenshot('ehr-by-passkey-alone');

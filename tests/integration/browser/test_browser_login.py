@@ -109,6 +109,9 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("変更しました", r["after_rename_text"])
         self.assertIn("赤いキー", r["after_rename_text"])
         self.assertTrue(r["key_button"])
+        # The next login tells of the key added since the previous one (NIST SP 800-63B-4 §4.1.2.1).
+        self.assertTrue(r["changes_shown"])
+        self.assertIn("セキュリティキー・パスキーが追加されました", r["changes_text"])
         self.assertEqual(r["after_key_login_url"], f"{base}/patients/P000123")
         self.assertIn("ログイン中: doctor", r["after_key_login_text"])
         self.assertEqual(r["external_requests"], [])

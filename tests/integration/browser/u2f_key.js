@@ -1,7 +1,7 @@
 // An older U2F-only security key (CTAP1: no PIN, no user verification, no resident keys) registers on the
 // account page and logs in.
 'use strict';
-const { run, totp, loginWithCode, addSecurityKey } = require('./browser');
+const { run, totp, loginWithCode, addSecurityKey, pastChanges } = require('./browser');
 
 run(async (j, { context, page, screenshot }) => {
   const out = {};
@@ -18,6 +18,7 @@ run(async (j, { context, page, screenshot }) => {
   await page.fill('#password', j.password);
   await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
   await Promise.all([page.waitForNavigation(), page.click('#passkey-login')]);
+  out.changes_text = await pastChanges(page);
   out.url = page.url();
   out.text = await page.textContent('body');
   await screenshot('u2f-login');

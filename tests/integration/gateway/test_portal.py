@@ -325,6 +325,28 @@ class Portal(unittest.TestCase):
         shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "locum"]).stdout
         self.assertNotIn("must change", shown)
 
+    def code_login(self, b, user, code):
+        page = self.login_form(b)
+        r = b.post("/.sekisho/login", {"username": user, "password": PASSWORD, "csrf": hidden(page, "csrf"),
+                                       "rd": hidden(page, "rd")})
+        return b.post("/.sekisho/login/code", {"code": code, "csrf": hidden(r.text, "csrf"), "rd": hidden(r.text, "rd")})
+
+    def test_a_login_tells_of_account_changes_since_the_previous_one(self):
+        key = add_user_with_totp(sekisho_binary(), self.gw.config_path, "auditor")
+        first = self.code_login(self.browser(), "auditor", totp(key, time.time() + 30))
+        self.assertEqual(first.status, 303, first)  # nothing changed since a previous login (there was none)
+        printed = sekisho(sekisho_binary(), self.gw.config_path, ["recovery-codes", "auditor"]).stdout
+        codes = re.findall(r"^  ([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})$", printed, re.M)
+        b = self.browser()
+        r = self.code_login(b, "auditor", codes[0])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("アカウントの変更のお知らせ", r.text)
+        self.assertIn("リカバリーコードが作り直されました", r.text)
+        self.assertIn('href="/chart/patient?id=42"', r.text)  # then on to the page first asked for
+        self.assertTrue(b.jar.get("__Host-sekisho"), "logged in already")
+        self.assertEqual(b.get("/chart/patient?id=42").status, 200)
+        self.assertEqual(self.code_login(self.browser(), "auditor", codes[1]).status, 303)  # told once
+
     def test_an_oversized_form_is_refused(self):
         b = self.browser()
         self.login_form(b)

@@ -1,10 +1,13 @@
 #include "authd/account_requests.hpp"
 
+#include <algorithm>
+
 #include "authd/request_fields.hpp"
 #include "core/store/audit_store.hpp"
 #include "core/store/factor_store.hpp"
 #include "core/totp/qr_code.hpp"
 #include "core/util/secret.hpp"
+#include "core/util/utf8.hpp"
 
 namespace sekisho::authd {
 namespace {
@@ -46,19 +49,23 @@ json overview(const account_services& svc, const json& req) {
     sessions.push_back({{"tag", x.tag}, {"method", x.method}, {"source", x.source}, {"created_at", x.created_at},
                         {"last_seen_at", x.last_seen_at}, {"current", x.current}});
   json recent = json::array();
-  int apps = 0, codes_left = 0;
+  json app_list = json::array();
+  int codes_left = 0;
   {
     auto db = svc.pool.acquire();
     for (const auto& r : store::recent_logins(*db, s.info->user, recent_login_count))
       recent.push_back({{"time", r.time}, {"event", r.event}, {"result", r.result == "success" ? "success" : "failure"},
                         {"source", r.source}, {"channel", r.channel}, {"method", r.method}});
-    apps = static_cast<int>(store::totp_for_user(*db, s.info->user_id, true).size());
+    for (const auto& a : store::totp_for_user(*db, s.info->user_id, true))
+      app_list.push_back({{"id", std::to_string(a.id)}, {"label", a.label}});
     codes_left = static_cast<int>(store::unused_recovery_codes(*db, s.info->user_id).size());
   }
+  const auto apps = app_list.size();
   json r = result_reply("ok");
   r["user"] = s.info->user;
   r["display_name"] = s.info->display_name;
   r["apps"] = apps;
+  r["app_list"] = std::move(app_list);
   r["recovery_codes_left"] = codes_left;
   r["fresh"] = session::recently_authenticated(*s.info, svc.now());
   r["sessions"] = std::move(sessions);
@@ -130,6 +137,38 @@ json finish_app(const account_services& svc, const json& req) {
   return {{"ok", true}, {"result", "refused"}, {"reason", refusal}};
 }
 
+// account.app.rename / .remove: one of the session user's apps, after a fresh login; the last second factor
+// stays (without it the user could not log in at all).
+json change_app(const account_services& svc, const json& req, bool remove) {
+  request_fields f;
+  if (auto bad = read_login_request(req, {{"session", 128}, {"id", 20}}, f, false)) return bad_field(bad);
+  if (!remove && (f.read(req, {{"name", 256}}) != nullptr || !printable_label(f["name"], 64))) return bad_field("name");
+  const auto& id_text = f["id"];
+  if (!std::all_of(id_text.begin(), id_text.end(), [](char c) { return c >= '0' && c <= '9'; })) return bad_field("id");
+  const std::int64_t id = std::stoll(id_text);
+  auto s = session_of(svc, f, true);
+  if (!s.info) return s.refusal;
+  const auto ctx = web_context(f);
+  const std::string_view event = remove ? "totp.remove" : "totp.rename";
+  auto db = svc.pool.acquire();
+  store::transaction tx(*db);
+  if (remove && store::count_second_factors(*db, s.info->user_id) <= 1) {
+    svc.auth.audit(*db, event, s.info->user, ctx, "totp", "refused", "last_factor", {{"app", id_text}});
+    tx.commit();
+    return result_reply("last_factor");
+  }
+  const bool done = remove ? store::delete_totp(*db, s.info->user_id, id)
+                           : store::rename_totp(*db, s.info->user_id, id, f["name"]);
+  if (!done) return result_reply("not_found");
+  svc.auth.audit(*db, event, s.info->user, ctx, "totp", "success", remove ? "removed" : "renamed",
+                 {{"app", id_text}, {"new_name", f["name"]}});
+  tx.commit();
+  return result_reply("ok");
+}
+
+json rename_app(const account_services& svc, const json& req) { return change_app(svc, req, false); }
+json remove_app(const account_services& svc, const json& req) { return change_app(svc, req, true); }
+
 }  // namespace
 
 void register_account_requests(request_table& table, const account_services& svc) {
@@ -143,6 +182,8 @@ void register_account_requests(request_table& table, const account_services& svc
   add("account.recovery_codes", 1024, renew_codes);
   add("account.app.begin", 1024, begin_app);
   add("account.app.finish", 1024, finish_app);
+  add("account.app.rename", 1024, rename_app);
+  add("account.app.remove", 1024, remove_app);
 }
 
 }  // namespace sekisho::authd

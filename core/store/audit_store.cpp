@@ -86,7 +86,7 @@ std::vector<login_record> account_changes_since_last_login(database& db, std::st
   return records_of(db, user,
                     "seq > (SELECT max(seq) FROM audit_log WHERE user = ?1 AND event = 'login.second_factor' AND "
                     "result = 'success') AND result IN ('success', 'warning') AND event IN ('webauthn.register', "
-                    "'webauthn.remove', 'totp.add', 'account.password', 'user.passwd', 'recovery_codes.generate', "
+                    "'webauthn.remove', 'totp.add', 'totp.remove', 'account.password', 'user.passwd', 'recovery_codes.generate', "
                     "'user.reset_factors', 'break_glass.open', 'webauthn.cloned')",
                     limit);
 }

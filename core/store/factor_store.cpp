@@ -70,6 +70,18 @@ void delete_totp_for_user(database& db, std::int64_t user_id) {
   run_with_id(db, "DELETE FROM totp_credentials WHERE user_id = ?", user_id);
 }
 
+bool rename_totp(database& db, std::int64_t user_id, std::int64_t totp_id, std::string_view label) {
+  auto st = db.prepare("UPDATE totp_credentials SET label = ? WHERE id = ? AND user_id = ? AND confirmed = 1");
+  st.bind(1, label).bind(2, totp_id).bind(3, user_id).run();
+  return db.changes() == 1;
+}
+
+bool delete_totp(database& db, std::int64_t user_id, std::int64_t totp_id) {
+  auto st = db.prepare("DELETE FROM totp_credentials WHERE id = ? AND user_id = ? AND confirmed = 1");
+  st.bind(1, totp_id).bind(2, user_id).run();
+  return db.changes() == 1;
+}
+
 void delete_unconfirmed_totp(database& db, std::int64_t user_id) {
   run_with_id(db, "DELETE FROM totp_credentials WHERE user_id = ? AND confirmed = 0", user_id);
 }

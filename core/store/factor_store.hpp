@@ -35,6 +35,9 @@ std::vector<totp_row> totp_for_user(database& db, std::int64_t user_id, bool con
 // Moves last_step forward to `step`; false when `step` was already used (a replay).
 bool advance_totp_step(database& db, std::int64_t totp_id, std::int64_t step);
 void delete_totp_for_user(database& db, std::int64_t user_id);
+// One of the user's apps: false when the user has none with that id.
+bool rename_totp(database& db, std::int64_t user_id, std::int64_t totp_id, std::string_view label);
+bool delete_totp(database& db, std::int64_t user_id, std::int64_t totp_id);
 // An app offered during enrollment but never confirmed with a code.
 void delete_unconfirmed_totp(database& db, std::int64_t user_id);
 

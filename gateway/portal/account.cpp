@@ -84,6 +84,7 @@ account_summary summary_of(const result<json>& reply) {
   s.known = true;
   s.display_name = text_in(j, "display_name");
   s.apps = static_cast<int>(number_in(j, "apps"));
+  for (const auto& a : list_in(j, "app_list")) s.app_list.push_back({text_in(a, "id"), text_in(a, "label")});
   s.recovery_codes_left = static_cast<int>(number_in(j, "recovery_codes_left"));
   s.fresh = flag_in(j, "fresh");
   for (const auto& e : list_in(j, "sessions"))
@@ -133,16 +134,27 @@ awaitable<bool> register_key(const account_call& c, const form_fields& form) {
   co_return result == "ok";
 }
 
-awaitable<bool> change_key(const account_call& c, const form_fields& form, bool remove) {
-  auto req = account_request(c, remove ? "webauthn.remove" : "webauthn.rename");
+// Rename or remove a key or an app (authd's `op`): whether authd did it; if not, the notice says why.
+awaitable<bool> change_factor(const account_call& c, const form_fields& form, const char* op, bool remove) {
+  auto req = account_request(c, op);
   req["id"] = field(form, "id");
   if (!remove) req["name"] = field(form, "name");
   const auto result = result_of(co_await c.authd.call(req));
   c.a.facts.message = result == "last_factor" ? notice::last_factor : notice_after(result, notice::key_refused);
   co_return result == "ok";
 }
-awaitable<bool> rename_key(const account_call& c, const form_fields& form) { return change_key(c, form, false); }
-awaitable<bool> remove_key(const account_call& c, const form_fields& form) { return change_key(c, form, true); }
+awaitable<bool> rename_key(const account_call& c, const form_fields& form) {
+  return change_factor(c, form, "webauthn.rename", false);
+}
+awaitable<bool> remove_key(const account_call& c, const form_fields& form) {
+  return change_factor(c, form, "webauthn.remove", true);
+}
+awaitable<bool> rename_app(const account_call& c, const form_fields& form) {
+  return change_factor(c, form, "account.app.rename", false);
+}
+awaitable<bool> remove_app(const account_call& c, const form_fields& form) {
+  return change_factor(c, form, "account.app.remove", true);
+}
 
 awaitable<bool> change_password(const account_call& c, const form_fields& form) {
   const auto it = form.find("new_password");
@@ -211,6 +223,8 @@ constexpr change_route changes[] = {
     {"/.sekisho/account/webauthn", register_key, "added=1"},
     {"/.sekisho/account/webauthn/rename", rename_key, "changed=1"},
     {"/.sekisho/account/webauthn/remove", remove_key, "changed=1"},
+    {"/.sekisho/account/app/rename", rename_app, "changed=1"},
+    {"/.sekisho/account/app/remove", remove_app, "changed=1"},
     {"/.sekisho/account/password", change_password, "done=password"},
     {"/.sekisho/account/sessions/end-others", end_other_sessions, "done=sessions"},
 };

@@ -35,14 +35,21 @@ std::string channel_name(const page_facts& f, std::string_view channel) {
   return html_escape(channel.empty() ? "-" : channel);
 }
 
-// Rename and remove, each its own small form (authd asks for a login in the last 5 minutes for both).
-std::string key_actions(const page_facts& f, const key_summary& k) {
-  return form_start("/.sekisho/account/webauthn/rename", f) + hidden_field("id", k.id) +
+// Rename and remove of a key or an app (`kind` is the path part), each its own small form (authd asks for a
+// login in the last 5 minutes for both).
+std::string factor_actions(const page_facts& f, const char* kind, const std::string& id, const std::string& name,
+                           wording remove_label) {
+  const std::string base = std::string(account_path) + "/" + kind;
+  return form_start((base + "/rename").c_str(), f) + hidden_field("id", id) +
          "<input name=\"name\" maxlength=\"64\" required aria-label=\"" +
-         html_escape(pick(f, {"新しい名前", "New name"})) + "\" value=\"" + html_escape(k.name) +
+         html_escape(pick(f, {"新しい名前", "New name"})) + "\" value=\"" + html_escape(name) +
          "\"><button type=\"submit\">" + pick(f, {"名前を変える", "Rename"}) + "</button></form>" +
-         form_start("/.sekisho/account/webauthn/remove", f) + hidden_field("id", k.id) + "<button type=\"submit\">" +
-         pick(f, {"このキーを削除", "Remove this key"}) + "</button></form>";
+         form_start((base + "/remove").c_str(), f) + hidden_field("id", id) + "<button type=\"submit\">" +
+         pick(f, remove_label) + "</button></form>";
+}
+
+std::string key_actions(const page_facts& f, const key_summary& k) {
+  return factor_actions(f, "webauthn", k.id, k.name, {"このキーを削除", "Remove this key"});
 }
 
 std::string key_list(const page_facts& f, const std::vector<key_summary>& keys) {
@@ -96,8 +103,12 @@ std::string apps_section(const page_facts& f, const account_summary& account) {
       !account.fresh ? relogin(f, {"もう一度ログインして、認証アプリを追加する", "Log in again to add an app"})
                      : std::string("<a class=\"next\" id=\"add-app\" href=\"/.sekisho/account/app\">") +
                            pick(f, {"認証アプリを追加する", "Add an authenticator app"}) + "</a>";
+  std::string list;
+  for (const auto& app : account.app_list)
+    list += "<div class=\"key\"><p><strong>" + html_escape(app.label) + "</strong></p>" +
+            factor_actions(f, "app", app.id, app.label, {"このアプリを削除", "Remove this app"}) + "</div>";
   return section("apps", pick(f, {"認証アプリ", "Authenticator apps"}),
-                 count +
+                 count + (list.empty() ? "" : "<div id=\"apps\">" + list + "</div>") +
                      paragraph(pick(f, {"スマートフォンを買い替えたときなどに、新しい認証アプリを追加できます。今のアプリもそのまま使えます。",
                                         "Add the app on a new phone here, for example when you change phones. The "
                                         "app you have keeps working."})) +

@@ -34,11 +34,17 @@ struct session_summary {
   bool current = false;  // the session asking: this device
 };
 
+struct app_summary {
+  std::string id;  // authd's number for it
+  std::string label;
+};
+
 // authd's account.overview; `known` false when it did not answer (the sections then say so).
 struct account_summary {
   bool known = false;
   std::string display_name;
   int apps = 0;
+  std::vector<app_summary> app_list;
   int recovery_codes_left = 0;
   bool fresh = false;  // logged in with two factors in the last 5 minutes: changes allowed
   std::vector<session_summary> sessions;

@@ -11,6 +11,7 @@ wording what_changed(const std::string& event) {
   if (event == "webauthn.cloned")
     return {"複製の疑いがあるため、セキュリティキーが使えなくなりました", "A security key was locked: it may have been copied"};
   if (event == "totp.add") return {"認証アプリが追加されました", "An authenticator app was added"};
+  if (event == "totp.remove") return {"認証アプリが削除されました", "An authenticator app was removed"};
   if (event == "account.password" || event == "user.passwd") return {"パスワードが変更されました", "The password was changed"};
   if (event == "recovery_codes.generate") return {"リカバリーコードが作り直されました", "New recovery codes were made"};
   if (event == "user.reset_factors")

@@ -347,6 +347,20 @@ class Portal(unittest.TestCase):
         self.assertEqual(b.get("/chart/patient?id=42").status, 200)
         self.assertEqual(self.code_login(self.browser(), "auditor", codes[1]).status, 303)  # told once
 
+    def test_an_app_is_renamed_on_the_account_page_and_the_last_one_stays(self):
+        key = add_user_with_totp(sekisho_binary(), self.gw.config_path, "midwife")
+        b = self.browser()
+        self.assertEqual(self.code_login(b, "midwife", totp(key, time.time() + 30)).status, 303)
+        page = b.get("/.sekisho/account").text
+        app_id = re.search(r'action="/\.sekisho/account/app/remove">.*?name="id" value="(\d+)"', page).group(1)
+        r = b.post("/.sekisho/account/app/remove", {"id": app_id, "csrf": hidden(page, "csrf")})
+        self.assertIn("最後の2つ目の認証は削除できません", r.text)
+        r = b.post("/.sekisho/account/app/rename", {"id": app_id, "name": "病棟のiPhone", "csrf": hidden(page, "csrf")})
+        self.assertEqual(r.status, 303, r)
+        self.assertIn("病棟のiPhone", b.get(r.header("Location")).text)
+        shown = sekisho(sekisho_binary(), self.gw.config_path, ["user", "show", "midwife"]).stdout
+        self.assertIn("totp            病棟のiPhone", shown)
+
     def test_an_oversized_form_is_refused(self):
         b = self.browser()
         self.login_form(b)

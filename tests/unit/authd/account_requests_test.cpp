@@ -319,3 +319,33 @@ TEST_CASE("account requests without a session string of at most 128 bytes are ba
         json{{"ok", false}, {"error", "bad_request"}, {"field", "code"}});
   CHECK(t.live(asking));
 }
+
+TEST_CASE("account.app.rename and .remove: own apps only, after a fresh login, never the last second factor") {
+  account_table t;
+  const auto nurse = t.add_user("nurse", user_password);
+  t.add_totp(nurse);
+  const auto doctor = t.add_user("doctor", user_password);
+  t.add_totp(doctor);
+  const auto session = t.session_for(nurse);
+  auto apps = t.overview(session)["app_list"];
+  REQUIRE(apps.size() == 1);
+  const auto id = apps[0]["id"].get<std::string>();
+
+  CHECK(t.ask("account.app.rename", session, {{"id", id}, {"name", "iPhone"}}) == answer_is("ok"));
+  CHECK(t.overview(session)["app_list"][0]["label"] == "iPhone");
+  CHECK(t.ask("account.app.remove", session, {{"id", id}}) == answer_is("last_factor"));
+  CHECK(t.audit_count("totp.remove refused") == 1);
+
+  const auto doctors_app = t.overview(t.session_for(doctor))["app_list"][0]["id"].get<std::string>();
+  CHECK(t.ask("account.app.rename", session, {{"id", doctors_app}, {"name", "mine now"}}) == answer_is("not_found"));
+  CHECK(t.ask("account.app.rename", t.stale_session_for(nurse), {{"id", id}, {"name", "x"}}) ==
+        answer_is("reauthenticate"));
+  CHECK(t.ask("account.app.rename", session, {{"id", "1; DROP"}, {"name", "x"}})["field"] == "id");
+  CHECK(t.ask("account.app.rename", session, {{"id", id}, {"name", "a\nb"}})["field"] == "name");
+
+  t.add_totp(nurse);  // a second app: now the first may go
+  CHECK(t.ask("account.app.remove", session, {{"id", id}}) == answer_is("ok"));
+  CHECK(t.overview(session)["app_list"].size() == 1);
+  CHECK(t.ask("account.app.remove", session, {{"id", doctors_app}}) == answer_is("last_factor"));  // the nurse's last
+  CHECK(t.overview(t.session_for(doctor))["apps"] == 1);
+}

@@ -7,20 +7,12 @@
 #include "cli/command.hpp"
 #include "core/recovery/recovery_codes.hpp"
 #include "core/store/emergency_store.hpp"
+#include "core/util/local_time.hpp"
 
 namespace sekisho::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string local_time(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
 
 int run_issue(const args& a, const fs::path& config_path) {
   auto ctx = admin_context::open(config_path, false);
@@ -62,8 +54,8 @@ int run_list(const args&, const fs::path& config_path) {
   const auto codes = store::list_emergency_codes(ctx->db);
   if (codes.empty()) std::cout << "(no emergency codes / 緊急用コードはありません)\n";
   for (const auto& c : codes)
-    std::cout << c.user << "\tissued " << local_time(c.issued_at) << "\t"
-              << (c.used_at ? "USED " + local_time(*c.used_at) + " — issue a new one" : std::string("sealed")) << "\n";
+    std::cout << c.user << "\tissued " << local_minute(c.issued_at) << "\t"
+              << (c.used_at ? "USED " + local_minute(*c.used_at) + " — issue a new one" : std::string("sealed")) << "\n";
   return exit_ok;
 }
 

@@ -12,6 +12,7 @@
 #include "core/session/session_id.hpp"
 #include "core/store/session_store.hpp"
 #include "core/util/encoding.hpp"
+#include "core/util/local_time.hpp"
 
 namespace sekisho::cli {
 namespace {
@@ -21,15 +22,6 @@ namespace fs = std::filesystem;
 constexpr std::size_t min_tag_length = 8;
 
 std::string tag_of(const store::session_row& s) { return session::session_tag(s.id_hash); }
-
-std::string local_time(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  std::ostringstream o;
-  o << std::put_time(&tm, "%Y-%m-%d %H:%M");
-  return o.str();
-}
 
 // Live while neither deadline has passed (authd checks the same two on every request).
 bool live(const admin_context& ctx, const store::session_row& s) {
@@ -49,7 +41,7 @@ int run_list(const args& a, const fs::path& config_path) {
     const bool alive = live(*ctx, s) && !s.user_disabled;
     if (!alive && !a.has("--all")) continue;
     std::cout << std::setw(18) << tag_of(s) << std::setw(16) << s.user << std::setw(10) << s.method << std::setw(18)
-              << s.source << std::setw(18) << local_time(s.created_at) << std::setw(18) << local_time(s.last_seen_at)
+              << s.source << std::setw(18) << local_minute(s.created_at) << std::setw(18) << local_minute(s.last_seen_at)
               << (alive ? "live" : "ended") << "\n";
     ++shown;
   }

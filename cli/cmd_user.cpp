@@ -15,21 +15,14 @@
 #include "core/store/throttle_store.hpp"
 #include "core/store/webauthn_store.hpp"
 #include "core/throttle/throttle.hpp"
+#include "core/util/local_time.hpp"
 
 namespace sekisho::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string when(std::optional<std::int64_t> t) {
-  if (!t) return "-";
-  std::time_t tt = static_cast<std::time_t>(*t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  std::ostringstream o;
-  o << std::put_time(&tm, "%Y-%m-%d %H:%M");
-  return o.str();
-}
+std::string when(std::optional<std::int64_t> t) { return t ? local_minute(*t) : "-"; }
 
 std::string state_of(admin_context& ctx, const store::user_row& u) {
   if (u.disabled) return "disabled";

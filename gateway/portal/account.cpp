@@ -8,6 +8,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/util/encoding.hpp"
+#include "core/util/local_time.hpp"
 #include "core/util/secret.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account_page.hpp"
@@ -59,13 +60,7 @@ const json& list_in(const json& j, const char* name) {
 // Seconds since the epoch as local time, YYYY-MM-DD HH:MM; "" for none.
 std::string minute_of(const json& j, const char* name) {
   const auto seconds = number_in(j, name);
-  if (seconds <= 0) return "";
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
+  return seconds <= 0 ? "" : local_minute(seconds);
 }
 std::string day_of(const json& j, const char* name) { return minute_of(j, name).substr(0, 10); }
 

@@ -1,6 +1,6 @@
 #include "gateway/portal/changes_page.hpp"
 
-#include <ctime>
+#include "core/util/local_time.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -20,22 +20,13 @@ wording what_changed(const std::string& event) {
   return {"アカウントが変更されました", "The account was changed"};
 }
 
-std::string local_time(std::int64_t seconds) {
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
-
 }  // namespace
 
 std::string account_changes_page(const page_facts& f, const std::vector<account_change>& changes) {
   std::string items;
   for (const auto& c : changes)
     items += "<li><strong>" + std::string(pick(f, what_changed(c.event))) + "</strong><br>" +
-             html_escape(local_time(c.time)) + (c.source.empty() ? "" : " ・ " + html_escape(c.source)) + "</li>";
+             html_escape(local_minute(c.time)) + (c.source.empty() ? "" : " ・ " + html_escape(c.source)) + "</li>";
   const std::string content =
       "<p>" +
       std::string(pick(f, {"前回のログインのあと、あなたのアカウントに次の変更がありました。心当たりがないときは、すぐに管理者に連絡してください。",

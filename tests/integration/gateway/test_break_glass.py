@@ -14,9 +14,9 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
-from harness import Env, Gateway, main, sekisho_binary, wait_until  # noqa: E402
-from test_portal import Browser, hidden  # noqa: E402
+from accounts import PASSWORD, sekisho, totp  # noqa: E402
+from harness import Env, main, sekisho_binary, wait_until  # noqa: E402
+from test_portal import PortalSite, hidden  # noqa: E402
 from upstreams import Nginx, RecordingUpstream  # noqa: E402
 
 PAGE = '<!doctype html><html><head><title>chart</title></head><body class="ward"><p>P000123</p></body></html>'
@@ -27,7 +27,7 @@ location = /bg/encoding {{ default_type text/plain; return 200 '$http_accept_enc
 """
 
 
-class BreakGlass(unittest.TestCase):
+class BreakGlass(PortalSite):
     @classmethod
     def setUpClass(cls):
         cls.env = Env()
@@ -38,17 +38,7 @@ class BreakGlass(unittest.TestCase):
         cls.hook = RecordingUpstream()
         cls.addClassCleanup(cls.hook.stop)
         webhook = f'webhook_url = "{cls.hook.url}/hooks/break-glass?channel=ward3"\n'
-        cls.gw = Gateway(cls.env, name="state", start=False,
-                         extra=authd_clients_config() + "\n[break_glass]\nenabled = true\n" + webhook,
-                         upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{cls.nginx.port}"}],
-                         rules=[{"name": "everything", "action": "two_factor"}])
-        cls.addClassCleanup(cls.gw.stop)
-        cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
-        cls.addClassCleanup(cls.authd.stop)
-        cls.gw.start()
-
-    def browser(self):
-        return Browser(self.gw, f"ehr.test:{self.gw.port}")
+        cls.start_site(f"http://127.0.0.1:{cls.nginx.port}", "\n[break_glass]\nenabled = true\n" + webhook)
 
     def emergency_browser(self):
         printed = sekisho(sekisho_binary(), self.gw.config_path, ["break-glass", "issue", "nurse"]).stdout

@@ -62,14 +62,14 @@ class Browser:
         return self.remember(self.gw.request("POST", target, host=self.host, headers=self.headers(extra), body=body))
 
 
-class Portal(unittest.TestCase):
+class PortalSite(unittest.TestCase):
+    """A gateway (every route two_factor) in front of one upstream, with a real authd and `nurse`."""
+
     @classmethod
-    def setUpClass(cls):
-        cls.env = Env()
-        cls.recorder = RecordingUpstream()
-        cls.addClassCleanup(cls.recorder.stop)
-        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
-                         upstreams=[{"name": "chart", "url": cls.recorder.url}],
+    def start_site(cls, upstream_url, extra=""):
+        """Sets cls.gw, cls.authd and cls.key (nurse's TOTP key); cls.env must exist."""
+        cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + extra,
+                         upstreams=[{"name": "chart", "url": upstream_url}],
                          rules=[{"name": "everything", "action": "two_factor"}])
         cls.addClassCleanup(cls.gw.stop)
         cls.authd, cls.key = start_authd_with_nurse(sekisho_binary(), cls.gw)
@@ -78,6 +78,15 @@ class Portal(unittest.TestCase):
 
     def browser(self):
         return Browser(self.gw, f"ehr.test:{self.gw.port}")
+
+
+class Portal(PortalSite):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.recorder = RecordingUpstream()
+        cls.addClassCleanup(cls.recorder.stop)
+        cls.start_site(cls.recorder.url)
 
     def login_form(self, b, target="/chart/patient?id=42"):
         first = b.get(target)

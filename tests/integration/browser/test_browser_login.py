@@ -10,13 +10,14 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gateway"))
-from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, sekisho,  # noqa: E402
-                      start_authd_with_nurse)
+from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, oathtool_code, sekisho,  # noqa: E402
+                      start_authd_with_nurse, totp)
 from harness import Env, Gateway, Process, free_port, main, sekisho_binary, wait_for_port  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -81,7 +82,10 @@ class BrowserLogin(unittest.TestCase):
                 "password": PASSWORD, "totp_key": self.keys[user], "screenshots": screenshots_dir(name)}
 
     def test_password_and_code_by_keyboard_then_logout(self):
-        r = run_scenario("login_totp.js", self.job("login_totp"))
+        at = time.time() + 30  # the next step: enrolling spent this one
+        code = oathtool_code(self.keys["nurse"], at)
+        self.assertEqual(code, totp(self.keys["nurse"], at), "oathtool and RFC 6238 agree")
+        r = run_scenario("login_totp.js", dict(self.job("login_totp"), code=code))
         self.assertIn("/.sekisho/login?rd=/patients/P000123", r["login_url"])
         self.assertEqual(r["login_lang"], "ja")
         self.assertEqual(r["login_heading"], "ログイン")
@@ -92,8 +96,11 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("ログアウトしました", r["logged_out_text"])
         self.assertIn("/.sekisho/login", r["after_logout_url"])
         self.assertEqual(r["external_requests"], [])
+        self.assertEqual(r["after_logout_cookies"], 0, "logout leaves no session cookie in the browser")
+        self.assertIn("/.sekisho/login", r["replay_url"])
+        self.assertIn("コードが違います", r["replay_text"])  # the same code, a second time
         session = [c for c in r["cookies"] if c["name"] == "__Host-sekisho"]
-        self.assertEqual(session, [], "logout leaves no session cookie in the browser")
+        self.assertEqual(session, [], "the replayed code opened no session")
         for c in r["cookies"]:
             if c["name"].startswith("__Host-sekisho"):
                 self.assertTrue(c["secure"], c)

@@ -27,6 +27,15 @@ def totp(key_b32, at):
     return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
+def oathtool_code(key_b32, at):
+    """The code a real authenticator computes: liboath's oathtool, at time `at`."""
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(at))
+    r = subprocess.run(["oathtool", "--totp", "-b", key_b32, "-N", when], capture_output=True, text=True, timeout=10)
+    if r.returncode != 0:
+        raise AssertionError(f"oathtool failed: {r.stderr}")
+    return r.stdout.strip()
+
+
 def sekisho(binary, config_path, args, stdin="", check=True):
     r = subprocess.run([binary, "--config", config_path] + args, input=stdin, capture_output=True, text=True,
                        timeout=60)

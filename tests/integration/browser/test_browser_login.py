@@ -251,6 +251,10 @@ class BrowserLogin(unittest.TestCase):
         job = dict(self.job("recovery_and_throttle", user="clerk"), recovery_code=code)
         r = run_scenario("recovery_and_throttle.js", job)
         self.assertEqual(r["recovery"]["url"], f"https://ehr.test:{self.gw.port}/")  # not evil.example
+        # The other site's POST: refused (no form token, foreign Origin), and the session lives on.
+        self.assertEqual(r["csrf_status"], 403)
+        self.assertIn("有効期限", r["csrf_text"])
+        self.assertEqual(r["after_csrf_url"], f"https://ehr.test:{self.gw.port}/patients/P000123")
         self.assertIn("/.sekisho/login", r["recovery_again"]["url"])
         self.assertIn("コードが違います", r["recovery_again"]["text"])
         self.assertRegex(r["last_wrong"]["text"], r"失敗が続いたため.*[0-9]+ 秒後")

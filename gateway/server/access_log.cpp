@@ -1,6 +1,7 @@
 #include "gateway/server/access_log.hpp"
 
 #include <iostream>
+#include <string_view>
 
 namespace sekisho::gateway {
 namespace fs = std::filesystem;
@@ -77,9 +78,21 @@ void access_log::append(const std::string& lines) {
     std::cout << lines << std::flush;
     return;
   }
-  file_ << lines << std::flush;
-  size_ += lines.size();
-  if (size_ >= max_bytes_) rotate();
+  // Cut at the line that reaches the limit, so a file passes max_bytes by one line at most however much the
+  // I/O threads wrote while this thread waited for the CPU.
+  std::string_view rest = lines;
+  while (!rest.empty()) {
+    std::size_t take = rest.size();
+    if (size_ + take > max_bytes_) {
+      const auto end_of_line = rest.find('\n', max_bytes_ > size_ ? max_bytes_ - size_ - 1 : 0);
+      take = end_of_line == std::string_view::npos ? rest.size() : end_of_line + 1;
+    }
+    file_.write(rest.data(), static_cast<std::streamsize>(take));
+    size_ += take;
+    rest.remove_prefix(take);
+    if (size_ >= max_bytes_) rotate();
+  }
+  file_.flush();
 }
 
 // access.log → access.log.1 → … → access.log.N (the oldest is removed).

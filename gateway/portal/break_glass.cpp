@@ -56,7 +56,7 @@ awaitable<text_response> open_emergency_session(const portal_request& r, const f
   }
   a.facts.message = notice_of(reply, result);
   a.facts.retry_after = reply ? reply->value("retry_after", std::int64_t{0}) : 0;
-  co_return html(r, a, a.facts.message == notice::unavailable ? 503 : 200, break_glass_page(a.facts));
+  co_return html(r, a, a.facts.message == notice::unavailable ? 503 : 200, break_glass_page(a.facts, r.break_glass_minutes));
 }
 
 }  // namespace
@@ -67,10 +67,10 @@ awaitable<text_response> serve_break_glass(const portal_request& r, authd_channe
   if (!r.break_glass_offered) co_return error_page(404, r.version, r.keep_alive);
   const auto form = reading ? std::nullopt : parse_form(r.body.view());
   auto a = start(r, form ? &*form : nullptr);
-  if (reading) co_return html(r, a, 200, break_glass_page(a.facts));
+  if (reading) co_return html(r, a, 200, break_glass_page(a.facts, r.break_glass_minutes));
   if (!form || !own_form(r, *form)) {
     a.facts.message = notice::form_expired;
-    co_return html(r, a, 403, break_glass_page(a.facts));
+    co_return html(r, a, 403, break_glass_page(a.facts, r.break_glass_minutes));
   }
   co_return co_await open_emergency_session(r, *form, a, authd);
 }

@@ -2,15 +2,27 @@
 
 namespace sekisho::gateway {
 
-std::string break_glass_page(const page_facts& f) {
+namespace {
+
+// "1時間", "90分"; "1 hour", "90 minutes".
+std::string duration_words(const page_facts& f, long minutes) {
+  const bool en = f.lang == language::en;
+  if (minutes % 60 != 0) return std::to_string(minutes) + (en ? " minutes" : "分");
+  const long hours = minutes / 60;
+  return std::to_string(hours) + (en ? (hours == 1 ? " hour" : " hours") : "時間");
+}
+
+}  // namespace
+
+std::string break_glass_page(const page_facts& f, long session_minutes) {
+  std::string intro = pick(f, {"セキュリティキーも認証アプリも使えない緊急時だけ使ってください。封筒に入った緊急用コードが必要です。"
+                               "緊急アクセスは%sで終わり、その間の操作はすべて記録され、管理者に知らされます。コードは1回しか使えません。",
+                               "Use this only in an emergency when you have neither your security key nor your app. You "
+                               "need the emergency code from its sealed envelope. Emergency access ends after %s; "
+                               "everything you do is recorded and your administrator is told. The code works once."});
+  intro.replace(intro.find("%s"), 2, duration_words(f, session_minutes));
   const std::string content =
-      "<p>" +
-      std::string(pick(f, {"セキュリティキーも認証アプリも使えない緊急時だけ使ってください。封筒に入った緊急用コードが必要です。"
-                           "緊急アクセスは1時間で終わり、その間の操作はすべて記録され、管理者に知らされます。コードは1回しか使えません。",
-                           "Use this only in an emergency when you have neither your security key nor your app. You need "
-                           "the emergency code from its sealed envelope. Emergency access ends after an hour; everything "
-                           "you do is recorded and your administrator is told. The code works once."})) +
-      "</p>" + form_start("/.sekisho/break-glass", f) + "<label for=\"username\">" + pick(f, {"ユーザー名", "User name"}) +
+      "<p>" + html_escape(intro) + "</p>" + form_start("/.sekisho/break-glass", f) + "<label for=\"username\">" + pick(f, {"ユーザー名", "User name"}) +
       "</label><input id=\"username\" name=\"username\" autocomplete=\"username\" autocapitalize=\"none\" "
       "spellcheck=\"false\" required autofocus><label for=\"password\">" + pick(f, {"パスワード", "Password"}) +
       "</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"

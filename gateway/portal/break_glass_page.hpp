@@ -7,6 +7,7 @@
 
 namespace sekisho::gateway {
 
-std::string break_glass_page(const page_facts& f);
+// `session_minutes`: how long the emergency session lasts (break_glass.session_lifetime), said on the page.
+std::string break_glass_page(const page_facts& f, long session_minutes);
 
 }  // namespace sekisho::gateway

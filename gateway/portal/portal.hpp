@@ -27,6 +27,7 @@ struct portal_request {
   std::string source;       // the client's address, for authd's throttling and audit
   secret body;              // a POST's form body (at most max_form_bytes), wiped when done: it may hold a password
   bool break_glass_offered = false;  // [break_glass] enabled: the login page links to emergency access
+  long break_glass_minutes = 60;      // break_glass.session_lifetime, for the page to say
   bool passkey_login_offered = false;  // webauthn.passkey_login: the login page offers a passkey alone
   const http_url* break_glass_webhook = nullptr;  // break_glass.webhook_url, when set
 };

@@ -130,6 +130,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     case admission_kind::portal: {
       portal_request pr{a.target, req.method(), version, keep, req, req[http::field::host], to_string(source), {}};
       pr.break_glass_offered = pool->state().settings.break_glass.enabled;
+      pr.break_glass_minutes = static_cast<long>(pool->state().settings.break_glass.session_lifetime.count() / 60);
       pr.passkey_login_offered = pool->state().settings.webauthn.passkey_login;
       if (const auto& bg = pool->state().settings.break_glass; !bg.webhook_url.empty()) pr.break_glass_webhook = &bg.webhook;
       if (portal_reads_body(req.method())) {

@@ -45,6 +45,7 @@ class BreakGlass(PortalSite):
         code = re.search(r"^  ([0-9a-z-]{14})$", printed, re.M).group(1)
         b = self.browser()
         page = b.get("/.sekisho/break-glass").text
+        self.assertIn("緊急アクセスは1時間で終わり", page)  # break_glass.session_lifetime, as the page says it
         r = b.post("/.sekisho/break-glass", {"username": "nurse", "password": PASSWORD, "code": code,
                                              "reason": "急患対応", "csrf": hidden(page, "csrf")})
         self.assertEqual(r.status, 303, r)

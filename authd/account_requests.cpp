@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "authd/enrollment_requests.hpp"
 #include "authd/request_fields.hpp"
 #include "core/store/audit_store.hpp"
 #include "core/store/factor_store.hpp"
-#include "core/totp/qr_code.hpp"
 #include "core/util/secret.hpp"
 #include "core/util/utf8.hpp"
 
@@ -16,8 +16,6 @@ using nlohmann::json;
 
 constexpr int recent_login_count = 10;
 
-json result_reply(std::string_view result) { return {{"ok", true}, {"result", std::string(result)}}; }
-json no_session() { return {{"ok", false}, {"error", "no_session"}}; }
 
 // The request's session, when it is live (and, for a change, fresh); otherwise the reply to send instead.
 struct caller_session {
@@ -27,7 +25,7 @@ struct caller_session {
 caller_session session_of(const account_services& svc, const request_fields& f, bool change) {
   caller_session c;
   c.info = svc.sessions.check(f["session"]);
-  if (!c.info) c.refusal = no_session();
+  if (!c.info) c.refusal = no_session_reply();
   else if (change && !session::recently_authenticated(*c.info, svc.now())) c.refusal = result_reply("reauthenticate");
   if (!c.refusal.is_null()) c.info.reset();
   return c;
@@ -89,7 +87,7 @@ json change_password(const account_services& svc, const json& req) {
   if (current.result != login::status::ok) return result_reply("wrong_password");
   const auto verdict = svc.enroller.change_password(s.info->user_id, s.info->user, secret(f["new_password"]), ctx);
   if (!verdict.ok)
-    return {{"ok", true}, {"result", "refused"}, {"reason_ja", verdict.reason_ja}, {"reason_en", verdict.reason_en}};
+    return policy_refused_reply(verdict);
   svc.sessions.close_others(s.info->user_id, f["session"]);
   return result_reply("ok");
 }
@@ -123,8 +121,7 @@ json begin_app(const account_services& svc, const json& req) {
   if (auto bad = read_login_request(req, {{"session", 128}}, f, false)) return bad_field(bad);
   auto s = session_of(svc, f, true);
   if (!s.info) return s.refusal;
-  const auto offer = svc.enroller.offer_app_to(s.info->user_id, s.info->user);
-  return {{"ok", true}, {"result", "ok"}, {"uri", offer.uri}, {"key", offer.key}, {"qr_svg", totp::qr_svg(offer.uri)}};
+  return app_offer_reply(svc.enroller.offer_app_to(s.info->user_id, s.info->user));
 }
 
 json finish_app(const account_services& svc, const json& req) {
@@ -134,7 +131,7 @@ json finish_app(const account_services& svc, const json& req) {
   if (!s.info) return s.refusal;
   const auto refusal = svc.enroller.confirm_app_of(s.info->user_id, s.info->user, secret(f["code"]), web_context(f));
   if (refusal.empty()) return result_reply("ok");
-  return {{"ok", true}, {"result", "refused"}, {"reason", refusal}};
+  return refused_reply(refusal);
 }
 
 // account.app.rename / .remove: one of the session user's apps, after a fresh login; the last second factor

@@ -13,13 +13,12 @@ using login::enroller;
 // The link's token is 32 random bytes, base64url: 43 characters.
 constexpr field_rule token_rule{"token", 64};
 
-json result_reply(std::string_view result) { return {{"ok", true}, {"result", std::string(result)}}; }
 json expired() { return result_reply("expired"); }
 
 json completion_reply(const enroller::completion& c, const json& req, session::session_book& sessions,
                       std::string_view method, const login::context& ctx) {
   if (c.result == enroller::outcome::expired) return expired();
-  if (c.result == enroller::outcome::refused) return {{"ok", true}, {"result", "refused"}, {"reason", c.reason}};
+  if (c.result == enroller::outcome::refused) return refused_reply(c.reason);
   json r = result_reply("ok");
   r["user"] = c.user;
   r["recovery_codes"] = c.recovery_codes;
@@ -46,7 +45,7 @@ json set_password(enroller& e, const json& req) {
   const auto verdict = e.set_password(f["token"], secret(f["password"]), context_of(f));
   if (!verdict) return expired();
   if (verdict->ok) return result_reply("ok");
-  return {{"ok", true}, {"result", "refused"}, {"reason_ja", verdict->reason_ja}, {"reason_en", verdict->reason_en}};
+  return policy_refused_reply(*verdict);
 }
 
 json offer_app(enroller& e, const json& req) {
@@ -54,8 +53,7 @@ json offer_app(enroller& e, const json& req) {
   if (auto bad = f.read(req, {token_rule})) return bad_field(bad);
   const auto offer = e.offer_app(f["token"]);
   if (!offer) return expired();
-  // The page shows the QR code as inline SVG: the gateway needs no QR library for it.
-  return {{"ok", true}, {"result", "ok"}, {"uri", offer->uri}, {"key", offer->key}, {"qr_svg", totp::qr_svg(offer->uri)}};
+  return app_offer_reply(*offer);
 }
 
 json confirm_app(enroller& e, session::session_book& sessions, const json& req) {
@@ -91,6 +89,10 @@ json finish_key(enroller& e, const webauthn_services& svc, const json& req) {
 }
 
 }  // namespace
+
+json app_offer_reply(const enroller::app_offer& offer) {
+  return {{"ok", true}, {"result", "ok"}, {"uri", offer.uri}, {"key", offer.key}, {"qr_svg", totp::qr_svg(offer.uri)}};
+}
 
 void register_enrollment_requests(request_table& table, enroller& e, const webauthn_services& svc) {
   table.add({"enroll.open", permission::client, 512, [&e](const json& req, const caller&) { return open_link(e, req); }});

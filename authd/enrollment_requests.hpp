@@ -9,6 +9,10 @@
 
 namespace sekisho::authd {
 
+// An authenticator app on offer, as both the enrollment and the account page send it: the otpauth URI, the key
+// for typing by hand, and the QR code as inline SVG (the gateway needs no QR library).
+nlohmann::json app_offer_reply(const login::enroller::app_offer& offer);
+
 void register_enrollment_requests(request_table& table, login::enroller& enroller, const webauthn_services& services);
 
 }  // namespace sekisho::authd

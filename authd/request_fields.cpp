@@ -63,6 +63,18 @@ bool wants_session(const json& req) {
   return it != req.end() && it->is_boolean() && it->get<bool>();
 }
 
+json result_reply(std::string_view result) { return {{"ok", true}, {"result", std::string(result)}}; }
+
+json refused_reply(std::string_view reason) {
+  return {{"ok", true}, {"result", "refused"}, {"reason", std::string(reason)}};
+}
+
+json policy_refused_reply(const password::policy_verdict& verdict) {
+  return {{"ok", true}, {"result", "refused"}, {"reason_ja", verdict.reason_ja}, {"reason_en", verdict.reason_en}};
+}
+
+json no_session_reply() { return {{"ok", false}, {"error", "no_session"}}; }
+
 void add_changes(json& reply, const login::factor_outcome& out) {
   if (out.changes.empty()) return;
   json list = json::array();

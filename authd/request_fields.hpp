@@ -12,6 +12,7 @@
 
 #include "authd/pending_logins.hpp"
 #include "core/login/authenticator.hpp"
+#include "core/password/password_policy.hpp"
 #include "core/session/session_book.hpp"
 
 namespace sekisho::authd {
@@ -51,6 +52,14 @@ login::context context_of(const request_fields& f);
 
 // {"ok":false,"error":"bad_request","field":name}
 nlohmann::json bad_field(const char* name);
+// {"ok":true,"result":result}
+nlohmann::json result_reply(std::string_view result);
+// {"ok":true,"result":"refused","reason":reason}
+nlohmann::json refused_reply(std::string_view reason);
+// {"ok":true,"result":"refused"} with the password profile's reasons in both languages.
+nlohmann::json policy_refused_reply(const password::policy_verdict& verdict);
+// {"ok":false,"error":"no_session"}
+nlohmann::json no_session_reply();
 // {"ok":true,"result":…} with retry_after when throttled.
 nlohmann::json status_reply(login::status s, std::int64_t retry_after);
 // "open_session": true in the request.

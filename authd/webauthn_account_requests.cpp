@@ -26,11 +26,6 @@ constexpr std::size_t max_id_field = 1400;
 constexpr std::size_t max_client_data_field = 16 * 1024;
 constexpr std::size_t max_attestation_field = 63 * 1024;
 
-json result_reply(std::string_view result) { return {{"ok", true}, {"result", std::string(result)}}; }
-json refused_reply(std::string_view reason) {
-  return {{"ok", true}, {"result", "refused"}, {"reason", std::string(reason)}};
-}
-json no_session() { return {{"ok", false}, {"error", "no_session"}}; }
 
 // The contract's register.finish carries no rawId: the credential id is then the one in authData,
 // which verify_registration compares with itself (WA-R-24 holds trivially). "" when unparsable: the
@@ -74,10 +69,10 @@ json register_begin(const webauthn_services& svc, const json& req) {
   if (auto bad = read_login_request(req, {{"session", 128}}, f)) return bad_field(bad);
   const auto now = svc.now();
   auto s = svc.sessions.check(f["session"]);
-  if (!s) return no_session();
+  if (!s) return no_session_reply();
   if (!session::recently_authenticated(*s, now)) return result_reply("reauthenticate");
   auto reply = registration_begin_reply(svc, f["session"], s->user_id, now);
-  return reply.is_null() ? no_session() : reply;
+  return reply.is_null() ? no_session_reply() : reply;
 }
 
 json register_finish(const webauthn_services& svc, const json& req) {
@@ -88,7 +83,7 @@ json register_finish(const webauthn_services& svc, const json& req) {
   // Spent here, whatever follows (WA-R-04).
   const auto challenge = svc.challenges.take(f["handle"], ceremony::registration, f["session"], now);
   auto s = svc.sessions.check(f["session"]);
-  if (!s) return no_session();
+  if (!s) return no_session_reply();
   if (!session::recently_authenticated(*s, now)) return result_reply("reauthenticate");
   if (!challenge || challenge->user_id != s->user_id) return result_reply("expired");
 
@@ -104,7 +99,7 @@ json list_credentials(const webauthn_services& svc, const json& req) {
   request_fields f;
   if (auto bad = f.read(req, {{"session", 128}})) return bad_field(bad);
   auto s = svc.sessions.check(f["session"]);
-  if (!s) return no_session();
+  if (!s) return no_session_reply();
   auto db = svc.pool.acquire();
   json list = json::array();
   for (const auto& r : store::webauthn_for_user(*db, s->user_id)) list.push_back(credential_json(r));
@@ -120,7 +115,7 @@ json change_credential(const webauthn_services& svc, const json& req, bool remov
   const auto id = base64url_decode(f["id"]);
   if (!id) return bad_field("id");
   auto s = svc.sessions.check(f["session"]);
-  if (!s) return no_session();
+  if (!s) return no_session_reply();
   if (!session::recently_authenticated(*s, svc.now())) return result_reply("reauthenticate");
 
   auto ctx = context_of(f);

@@ -26,7 +26,7 @@ constexpr std::size_t max_auth_data_field = 11 * 1024;    // 8 KiB of authentica
 constexpr std::size_t max_signature_field = 700;          // 512 bytes
 constexpr std::size_t max_user_handle_field = 100;        // 64 bytes
 
-json expired() { return {{"ok", true}, {"result", "expired"}}; }
+json expired() { return result_reply("expired"); }
 
 // The decoded assertion of a webauthn.login.finish request.
 struct assertion_input {

@@ -10,6 +10,7 @@
 #include "core/util/encoding.hpp"
 #include "core/util/local_time.hpp"
 #include "core/util/secret.hpp"
+#include "core/util/strict_json.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account_page.hpp"
 #include "gateway/portal/enroll_pages.hpp"
@@ -161,10 +162,7 @@ awaitable<bool> change_password(const account_call& c, const form_fields& form) 
   req["current_password"] = field(form, "current_password");
   req["new_password"] = it->second;
   const auto reply = co_await c.authd.call(req);
-  for (const char* name : {"current_password", "new_password"}) {
-    auto& sent = req[name].get_ref<std::string&>();
-    wipe_memory(sent.data(), sent.size());
-  }
+  wipe_json(req);  // both passwords
   const auto result = result_of(reply);
   if (result == "refused")
     c.a.facts.detail = text_in(*reply, c.a.facts.lang == language::en ? "reason_en" : "reason_ja");

@@ -5,6 +5,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/util/secret.hpp"
+#include "core/util/strict_json.hpp"
 #include "gateway/portal/break_glass_page.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
@@ -44,10 +45,7 @@ awaitable<text_response> open_emergency_session(const portal_request& r, const f
   for (const char* name : {"password", "code", "reason"}) req[name] = field(form, name);
   req["user"] = field(form, "username");
   const auto reply = co_await authd.call(req);
-  for (const char* name : {"password", "code"}) {
-    auto& sent = req[name].get_ref<std::string&>();
-    wipe_memory(sent.data(), sent.size());
-  }
+  wipe_json(req);  // the password and the emergency code
   const auto result = result_of(reply);
   if (result == "ok" && reply->contains("session") && (*reply)["session"].is_string()) {
     if (r.break_glass_webhook != nullptr) alert(r, *reply, field(form, "reason"));

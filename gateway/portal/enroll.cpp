@@ -6,6 +6,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/util/secret.hpp"
+#include "core/util/strict_json.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/enroll_pages.hpp"
 #include "gateway/portal/portal_cookies.hpp"
@@ -79,8 +80,7 @@ awaitable<text_response> password_step(const portal_request& r, const form_field
   auto req = token_request(r, "enroll.password", token);
   req["password"] = std::string(password.view());
   const auto reply = co_await authd.call(req);
-  auto& sent = req["password"].get_ref<std::string&>();
-  wipe_memory(sent.data(), sent.size());
+  wipe_json(req);  // the password
   const auto result = result_of(reply);
   if (result == "ok") co_return see_other(r, a, enroll_path);
   if (result == "refused") {

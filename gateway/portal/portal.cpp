@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "core/util/secret.hpp"
+#include "core/util/strict_json.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account.hpp"
 #include "gateway/portal/break_glass.hpp"
@@ -53,8 +54,7 @@ awaitable<text_response> password_step(const portal_request& r, const form_field
   req["user"] = field(form, "username");
   req["password"] = field(form, "password");
   const auto reply = co_await authd.call(req);
-  auto& password = req["password"].get_ref<std::string&>();
-  wipe_memory(password.data(), password.size());
+  wipe_json(req);  // the password
   const auto result = result_of(reply);
   if (result == "ok" && (*reply)["pending"].is_string()) {
     const auto pending = (*reply)["pending"].get<std::string>();

@@ -7,6 +7,20 @@ namespace sekisho::authd {
 
 using nlohmann::json;
 
+namespace {
+
+json combined_reply(const login::factor_outcome& out, const json& req, session::session_book& sessions,
+                    const login::context& ctx) {
+  auto r = status_reply(out.result, out.retry_after);
+  if (out.result == login::status::ok) {
+    r["method"] = out.method;
+    if (wants_session(req)) r["session"] = sessions.open(out.user_id, 2, out.method, ctx.source);
+  }
+  return r;
+}
+
+}  // namespace
+
 void register_login_requests(request_table& table, login::authenticator& auth, pending_logins& pending,
                              session::session_book& sessions, clock_fn now) {
   table.add({"login.password", permission::client, 4096, [&auth, &pending, now](const json& req, const caller&) {
@@ -40,13 +54,17 @@ void register_login_requests(request_table& table, login::authenticator& auth, p
                if (auto bad = read_login_request(req, {{"user", 256}, {"password", 1024}, {"code", 64}}, f))
                  return bad_field(bad);
                const auto ctx = context_of(f);
-               auto out = auth.login(f["user"], secret(f["password"]), secret(f["code"]), ctx);
-               auto r = status_reply(out.result, out.retry_after);
-               if (out.result == login::status::ok) {
-                 r["method"] = out.method;
-                 if (wants_session(req)) r["session"] = sessions.open(out.user_id, 2, out.method, ctx.source);
-               }
-               return r;
+               return combined_reply(auth.login(f["user"], secret(f["password"]), secret(f["code"]), ctx), req,
+                                     sessions, ctx);
+             }});
+  // RADIUS PAP: the code typed right after the password, split by authd, which knows the code's length.
+  table.add({"login.joined", permission::client, 4096, [&auth, &sessions](const json& req, const caller&) {
+               request_fields f;
+               if (auto bad = read_login_request(req, {{"user", 256}, {"password_and_code", 1088}}, f))
+                 return bad_field(bad);
+               const auto ctx = context_of(f);
+               return combined_reply(auth.login_joined(f["user"], secret(f["password_and_code"]), ctx), req,
+                                     sessions, ctx);
              }});
   // For PAM's acct_mgmt, after authentication. It tells an admitted client which names exist;
   // docs/privsep.md says why that is accepted.

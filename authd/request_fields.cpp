@@ -40,7 +40,8 @@ const char* read_login_request(const json& req, std::initializer_list<field_rule
   if (auto bad = f.read(req, {{"source", 64, false},
                               {"channel", 16, channel_required},
                               {"service", 64, false},
-                              {"host", 255, false}}))
+                              {"host", 255, false},
+                              {"tty", 64, false}}))
     return bad;
   const auto& channel = f["channel"];
   if ((channel_required || !channel.empty()) && std::find(channels.begin(), channels.end(), channel) == channels.end())
@@ -48,7 +49,9 @@ const char* read_login_request(const json& req, std::initializer_list<field_rule
   return f.read(req, own);
 }
 
-login::context context_of(const request_fields& f) { return {f["source"], f["channel"], f["service"], f["host"]}; }
+login::context context_of(const request_fields& f) {
+  return {f["source"], f["channel"], f["service"], f["host"], f["tty"]};
+}
 
 json bad_field(const char* name) { return {{"ok", false}, {"error", "bad_request"}, {"field", name}}; }
 

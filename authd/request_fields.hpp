@@ -44,8 +44,8 @@ class request_fields {
 };
 
 // Every login request says where it comes from (for throttling and the audit trail): "source",
-// "channel" (web, ssh, radius, cli, other; required unless `channel_required` is false), "service" and
-// "host"; then `own` fields. nullptr when all are good, else the name of the first bad one.
+// "channel" (web, ssh, radius, cli, other; required unless `channel_required` is false), "service",
+// "host" and "tty"; then `own` fields. nullptr when all are good, else the name of the first bad one.
 const char* read_login_request(const nlohmann::json& req, std::initializer_list<field_rule> own,
                                request_fields& f, bool channel_required = true);
 login::context context_of(const request_fields& f);

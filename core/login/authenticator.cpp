@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/audit/audit_event.hpp"
+#include "core/login/joined_secret.hpp"
 #include "core/login/totp_credential.hpp"
 #include "core/login/user_name.hpp"
 #include "core/recovery/recovery_codes.hpp"
@@ -29,6 +30,7 @@ audit::audit_event make_event(std::string_view event, std::string_view user, con
     if (!value.empty()) d[std::string(key)] = value;
   if (!ctx.service.empty()) d["service"] = ctx.service;
   if (!ctx.host.empty()) d["host"] = ctx.host;
+  if (!ctx.tty.empty()) d["tty"] = ctx.tty;
   // The caller's strings are attacker-controlled: serialise, never paste, so they cannot add keys.
   const auto details = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return {std::string(event), std::string(user), ctx.source, ctx.channel, std::string(method),
@@ -248,6 +250,13 @@ factor_outcome authenticator::login(std::string_view user, const secret& passwor
   auto f = check_second_factor(p.user_id, code, ctx);
   if (f.result == status::ok) f.user_id = p.user_id;
   return f;
+}
+
+factor_outcome authenticator::login_joined(std::string_view user, const secret& joined, const context& ctx) {
+  // One that cannot be split is checked as a password with no code: it costs and counts as any failure.
+  auto parts = split_password_and_code(joined, cfg_.totp.digits);
+  if (!parts) parts = password_and_code{joined, secret()};
+  return login(user, parts->password, parts->code, ctx);
 }
 
 account_state authenticator::account_status(std::string_view user) {

@@ -26,6 +26,7 @@ struct context {
   std::string channel;  // web, ssh, radius, cli
   std::string service;  // PAM service (sshd, radiusd, sudo) or empty
   std::string host;     // host the login is for
+  std::string tty = {};  // PAM's terminal (ssh, pts/3), when a PAM caller sent it
 };
 
 enum class status {
@@ -98,6 +99,8 @@ class authenticator {
   factor_outcome check_second_factor(std::int64_t user_id, const factor_checker& check, const context& ctx);
   // Password and code together (PAM): one answer, so no step reveals more than the other.
   factor_outcome login(std::string_view user, const secret& password, const secret& code, const context& ctx);
+  // The same with the code typed right after the password in one secret (RADIUS PAP; joined_secret.hpp).
+  factor_outcome login_joined(std::string_view user, const secret& joined, const context& ctx);
   // Reads only: no hash, no throttle count, no audit record.
   account_state account_status(std::string_view user);
 

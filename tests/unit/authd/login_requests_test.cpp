@@ -236,3 +236,30 @@ TEST_CASE("account.status answers active, not_enrolled, disabled, locked or unkn
   REQUIRE(entry != nullptr);
   CHECK(entry->allowed == permission::client);  // like the login requests: PAM callers ask it
 }
+
+TEST_CASE("login.joined splits the code off the end; the code is spent for every channel") {
+  login_table t;
+  const auto seed = t.add_totp(t.add_user("netadmin", "Router#Pass2026"));
+  auto joined = [&](const std::string& secret_text, const char* channel) {
+    return t.run({{"op", "login.joined"}, {"user", "netadmin"}, {"password_and_code", secret_text},
+                  {"channel", channel}, {"source", "192.0.2.30"}, {"service", "radiusd"}, {"host", "core-sw1"},
+                  {"tty", "ssh"}});
+  };
+  const auto code = t.code(seed);
+  CHECK(joined("Router#Pass2026" + code, "radius") == json{{"ok", true}, {"result", "ok"}, {"method", "totp"}});
+  // The same code again, over RADIUS or SSH: refused.
+  CHECK(joined("Router#Pass2026" + code, "radius") == denied);
+  CHECK(t.run({{"op", "login.combined"}, {"user", "netadmin"}, {"password", "Router#Pass2026"}, {"code", code},
+               {"channel", "ssh"}, {"source", "192.0.2.30"}}) == denied);
+  // No code at the end, or the password alone: denied like a wrong password.
+  CHECK(joined("Router#Pass2026", "radius") == denied);
+  CHECK(joined("Router#Pass20", "radius") == denied);
+  // The audit trail names the channel, service, host and terminal.
+  bool audited = false;
+  for (const auto& line : t.audit_lines())
+    audited = audited || (line.find("channel=radius") != std::string::npos && line.find("core-sw1") != std::string::npos &&
+                          line.find("\"tty\":\"ssh\"") != std::string::npos);
+  CHECK(audited);
+  CHECK(t.run({{"op", "login.joined"}, {"user", "netadmin"}, {"password_and_code", std::string(1089, '1')},
+               {"channel", "radius"}}) == bad_request("password_and_code"));
+}

@@ -86,12 +86,12 @@ struct login_fixture {
     store::set_disabled(*db, user_id, true, now);
   }
 
-  // The audit trail as "event result reason" lines, for checks that a step was recorded.
+  // The audit trail as "event result details channel=…" lines, for checks that a step was recorded.
   std::vector<std::string> audit_lines() {
     std::vector<std::string> out;
     auto db = pool.acquire();
     store::for_each_audit_record(*db, std::nullopt, [&](const audit::audit_record& r) {
-      out.push_back(r.event + " " + r.result + " " + r.details);
+      out.push_back(r.event + " " + r.result + " " + r.details + " channel=" + r.channel);
       return true;
     });
     return out;

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
   # libraries
   libssl-dev libsqlite3-dev libsodium-dev liboath-dev libqrencode-dev libtoml11-dev
-  nlohmann-json3-dev libicu-dev doctest-dev libboost-dev libfido2-dev libcbor-dev
+  nlohmann-json3-dev libicu-dev doctest-dev libboost-dev libfido2-dev libcbor-dev libpam0g-dev
   # the password blocklist is built from these lists
   john cracklib-runtime
   # the demo EHR (Python standard library only) and the gateway's certificates in the demo and tests

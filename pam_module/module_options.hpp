@@ -1,0 +1,39 @@
+// The options after the module's name in a PAM service file (`auth required pam_sekisho.so mode=prompt`),
+// parsed into one flat struct. Any option the module does not know, or a bad value, is an error: a typo in
+// a security stack must fail closed, never be ignored.
+#pragma once
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/util/result.hpp"
+
+namespace sekisho::pam {
+
+enum class prompt_mode {
+  prompt,    // the password, then a separate prompt for the code
+  combined,  // one secret: the password immediately followed by the code (RADIUS PAP)
+};
+
+enum class first_pass {
+  ask,  // always prompt for the password
+  use,  // use_first_pass: the password an earlier module read, or fail
+  try_, // try_first_pass: that password when there is one, else prompt
+};
+
+struct module_options {
+  prompt_mode mode = prompt_mode::prompt;
+  first_pass password = first_pass::ask;
+  std::string socket = "/var/lib/sekisho/authd.sock";
+  std::chrono::milliseconds timeout{10'000};
+  bool ignore_unenrolled = false;  // not enrolled: PAM_IGNORE instead of a failure
+  std::string ignore_group;        // members of this local group: PAM_IGNORE (empty: none)
+  bool debug = false;
+  std::string debug_file;          // debug lines go here instead of syslog (empty: syslog)
+};
+
+// `args` as PAM passes them (argc/argv). The error names the option and what is wrong with it.
+result<module_options> parse_module_options(const std::vector<std::string_view>& args);
+
+}  // namespace sekisho::pam

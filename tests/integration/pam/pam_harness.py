@@ -89,17 +89,18 @@ class Authd:
 
 
 class Codes:
-    """Fresh TOTP codes for one key: each step's code is used once, so the next one is the next step's (the
-    window accepts one step ahead); after three, wait for the clock."""
+    """Fresh TOTP codes for one key, made just after `totp add` spent the current step's code. authd accepts a
+    step once and never one before the last it accepted, within one step of its clock: so the first code is the
+    next step's, and each later one waits for the clock to allow the step after."""
 
     def __init__(self, key):
         self.key = key
-        self.last_step = int(time.time() // 30) - 2
+        self.last_step = int(time.time() // 30)  # the step enrollment spent (or a later one: never reused)
 
     def next(self):
         step = max(self.last_step + 1, int(time.time() // 30) - 1)
         while step > int(time.time() // 30) + 1:
-            time.sleep(1)
+            time.sleep(0.5)
         self.last_step = step
         return totp(self.key, step * 30)
 

@@ -1,0 +1,64 @@
+#include "pam_module/module_options.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace sekisho::pam;
+
+namespace {
+
+sekisho::result<module_options> parse(std::vector<std::string_view> args) { return parse_module_options(args); }
+
+std::string error_of(std::vector<std::string_view> args) {
+  auto r = parse(std::move(args));
+  REQUIRE_FALSE(r);
+  return r.message();
+}
+
+}  // namespace
+
+TEST_CASE("no options: prompt mode, the password asked here, the default socket, 10 s") {
+  auto o = parse({});
+  REQUIRE(o);
+  CHECK(o->mode == prompt_mode::prompt);
+  CHECK(o->password == first_pass::ask);
+  CHECK(o->socket == "/var/lib/sekisho/authd.sock");
+  CHECK(o->timeout == std::chrono::seconds(10));
+  CHECK_FALSE(o->ignore_unenrolled);
+  CHECK(o->ignore_group.empty());
+  CHECK_FALSE(o->debug);
+}
+
+TEST_CASE("every documented option is read") {
+  auto o = parse({"mode=combined", "use_first_pass", "socket=/run/sekisho/authd.sock", "timeout=3", "ignore_unenrolled",
+                  "ignore_users_in=breakglass", "debug_file=/var/log/pam_sekisho.log"});
+  REQUIRE(o);
+  CHECK(o->mode == prompt_mode::combined);
+  CHECK(o->password == first_pass::use);
+  CHECK(o->socket == "/run/sekisho/authd.sock");
+  CHECK(o->timeout == std::chrono::seconds(3));
+  CHECK(o->ignore_unenrolled);
+  CHECK(o->ignore_group == "breakglass");
+  CHECK(o->debug);  // a debug file implies debug
+  CHECK(o->debug_file == "/var/log/pam_sekisho.log");
+  CHECK(parse({"try_first_pass"})->password == first_pass::try_);
+  CHECK(parse({"debug"})->debug);
+}
+
+TEST_CASE("an unknown option or a bad value is an error naming it, so the stack fails closed") {
+  CHECK(error_of({"alwaysok"}) == "unknown option alwaysok");
+  CHECK(error_of({"nullok"}) == "unknown option nullok");
+  CHECK(error_of({"mode=push"}) == "option mode: must be prompt or combined");
+  CHECK(error_of({"mode"}) == "unknown option mode");
+  CHECK(error_of({"socket=authd.sock"}) == "option socket: must be an absolute path");
+  CHECK(error_of({"socket="}) == "option socket: must be an absolute path");
+  CHECK(error_of({"timeout=0"}) == "option timeout: must be whole seconds from 1 to 120");
+  CHECK(error_of({"timeout=121"}) == "option timeout: must be whole seconds from 1 to 120");
+  CHECK(error_of({"timeout=5s"}) == "option timeout: must be whole seconds from 1 to 120");
+  CHECK(error_of({"timeout=-1"}) == "option timeout: must be whole seconds from 1 to 120");
+  CHECK(error_of({"ignore_users_in="}) == "option ignore_users_in: needs a group name");
+  CHECK(error_of({"debug_file=pam.log"}) == "option debug_file: must be an absolute path");
+  CHECK(error_of({"debug=1"}) == "unknown option debug");
+  CHECK(error_of({"Mode=prompt"}) == "unknown option Mode");
+  // A later good option does not rescue an earlier bad one.
+  CHECK(error_of({"mode=nope", "mode=prompt"}) == "option mode: must be prompt or combined");
+}

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "authd/account_requests.hpp"
+#include "authd/approval_requests.hpp"
 #include "authd/allowed_clients.hpp"
 #include "authd/break_glass_requests.hpp"
 #include "authd/client.hpp"
@@ -103,6 +104,8 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::register_enrollment_requests(table, enroller, webauthn_services);
   authd::register_account_requests(table, {auth, enroller, sessions, pool, system_clock_fn()});
   authd::register_break_glass_requests(table, cfg->break_glass, auth, sessions, pool);
+  authd::approvals approvals(cfg->pam.approval_timeout.count());
+  authd::register_approval_requests(table, {cfg->pam, webauthn_services, approvals});
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";

@@ -12,6 +12,9 @@
 namespace sekisho::pam {
 namespace {
 
+// Neither a TOTP code nor a recovery code: stands in for an answer that must fail.
+constexpr const char* not_a_code = "-";
+
 std::string who(const pam_facts& f) {
   return "user=" + f.user + " service=" + f.service + " rhost=" + (f.rhost.empty() ? "-" : f.rhost) +
          " tty=" + (f.tty.empty() ? "-" : f.tty);
@@ -52,16 +55,71 @@ std::optional<nlohmann::json> ask_for_login(pam_handle_t* pamh, const module_opt
     log.error("refused " + who(facts) + ": no code (empty, or the conversation gave none)");
     return std::nullopt;
   }
-  // sshd's PasswordAuthentication answers every prompt with the one password it has: that is not a code.
-  if (equal_constant_time(password->view(), code->view())) {
-    log.error("refused " + who(facts) +
-              ": the code was the password again (sshd PasswordAuthentication? use keyboard-interactive)");
-    return std::nullopt;
-  }
   auto r = login_request("login.combined", facts);
   r["password"] = std::string(password->view());
   r["code"] = std::string(code->view());
+  // sshd's PasswordAuthentication answers every prompt with the one password it has: that is not a code. authd
+  // is still asked, with a code that can never be right, so this costs and counts like any wrong code and tells
+  // nothing by its timing (sshd answers for unknown users with equal junk of the same length).
+  if (equal_constant_time(password->view(), code->view())) {
+    log.error("refused " + who(facts) +
+              ": the code was the password again (sshd PasswordAuthentication? use keyboard-interactive)");
+    r["code"] = not_a_code;
+  }
   return r;
+}
+
+// authd's verdict on a login as the PAM result, logged.
+int verdict(const nlohmann::json& reply, const module_options& o, const pam_facts& facts, const module_log& log) {
+  const auto result = reply.value("result", std::string());
+  if (result == "ok") {
+    log.notice("accepted " + who(facts) + " method=" + reply.value("method", std::string()));
+    return PAM_SUCCESS;
+  }
+  if (result == "not_enrolled" && o.ignore_unenrolled) {
+    log.notice("ignored " + who(facts) + ": no second factor enrolled (ignore_unenrolled)");
+    return PAM_IGNORE;
+  }
+  if (result == "approve_required") {
+    log.error("refused " + who(facts) + ": approve_required (policy: this user logs in by approval, mode=approve)");
+    return PAM_AUTH_ERR;
+  }
+  log.error("refused " + who(facts) + ": " + (result.empty() ? std::string("no result") : result));
+  return PAM_AUTH_ERR;
+}
+
+// mode=approve: the password, then the login waits for the user's approval on the web page; Enter ends the
+// wait, and only an approved login passes. authd spends the approval either way.
+int authenticate_by_approval(pam_handle_t* pamh, const module_options& o, const pam_facts& facts,
+                             const module_log& log) {
+  auto password = read_password(pamh, o, password_prompt);
+  if (!password || password->empty()) {
+    log.error("refused " + who(facts) + ": no password (empty, or the conversation gave none)");
+    return PAM_AUTH_ERR;
+  }
+  auto open = login_request("approval.open", facts);
+  open["password"] = std::string(password->view());
+  const auto opened = ask_authd(o, open);
+  if (!opened) {
+    log.error("refused " + who(facts) + ": " + opened.message());
+    return PAM_AUTHINFO_UNAVAIL;
+  }
+  if (opened->value("result", std::string()) != "ok") return verdict(*opened, o, facts, log);
+  const auto prompt = approve_prompt(opened->value("url", std::string()), opened->value("code", std::string()));
+  log.debug("waiting for approval " + who(facts));
+  // The answer itself means nothing (Enter); no answer at all means the user or the client went away.
+  if (!ask_secret(pamh, prompt.c_str())) {
+    log.error("refused " + who(facts) + ": no answer at the approval prompt");
+    return PAM_AUTH_ERR;
+  }
+  auto finish = login_request("approval.finish", facts);
+  finish["handle"] = opened->value("handle", std::string());
+  const auto finished = ask_authd(o, finish);
+  if (!finished) {
+    log.error("refused " + who(facts) + ": " + finished.message());
+    return PAM_AUTHINFO_UNAVAIL;
+  }
+  return verdict(*finished, o, facts, log);
 }
 
 }  // namespace
@@ -76,24 +134,17 @@ int authenticate(pam_handle_t* pamh, const module_options& o, const module_log& 
     log.notice("ignored " + who(*facts) + ": member of " + o.ignore_group);
     return PAM_IGNORE;
   }
+  if (o.mode == prompt_mode::approve) return authenticate_by_approval(pamh, o, *facts, log);
   auto request = ask_for_login(pamh, o, *facts, log);
   if (!request) return PAM_AUTH_ERR;
+  const bool doomed = request->value("code", std::string()) == not_a_code;
   const auto reply = ask_authd(o, *request);
   if (!reply) {
     log.error("refused " + who(*facts) + ": " + reply.message());
     return PAM_AUTHINFO_UNAVAIL;
   }
-  const auto result = reply->value("result", std::string());
-  if (result == "ok") {
-    log.notice("accepted " + who(*facts) + " method=" + reply->value("method", std::string()));
-    return PAM_SUCCESS;
-  }
-  if (result == "not_enrolled" && o.ignore_unenrolled) {
-    log.notice("ignored " + who(*facts) + ": no second factor enrolled (ignore_unenrolled)");
-    return PAM_IGNORE;
-  }
-  log.error("refused " + who(*facts) + ": " + (result.empty() ? std::string("no result") : result));
-  return PAM_AUTH_ERR;
+  if (doomed) return PAM_AUTH_ERR;  // said why above
+  return verdict(*reply, o, *facts, log);
 }
 
 int check_account(pam_handle_t* pamh, const module_options& o, const module_log& log) {

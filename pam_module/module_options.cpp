@@ -25,7 +25,8 @@ result<void> apply(module_options& o, std::string_view key, std::string_view val
   if (key == "mode") {
     if (value == "prompt") o.mode = prompt_mode::prompt;
     else if (value == "combined") o.mode = prompt_mode::combined;
-    else return bad("must be prompt or combined");
+    else if (value == "approve") o.mode = prompt_mode::approve;
+    else return bad("must be prompt, combined or approve");
   } else if (key == "socket") {
     if (!absolute_path(value)) return bad("must be an absolute path");
     o.socket = std::string(value);

@@ -14,6 +14,7 @@ namespace sekisho::pam {
 enum class prompt_mode {
   prompt,    // the password, then a separate prompt for the code
   combined,  // one secret: the password immediately followed by the code (RADIUS PAP)
+  approve,   // the password, then approval of this login on the web page with a security key
 };
 
 enum class first_pass {

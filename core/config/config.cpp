@@ -34,6 +34,7 @@ const std::map<std::string, std::set<std::string>>& schema() {
       {"enrollment", {"url", "lifetime"}},
       {"session", {"idle_timeout", "absolute_timeout"}},
       {"break_glass", {"enabled", "session_lifetime", "accept_recovery_codes", "webhook_url"}},
+      {"pam", {"approve_url", "approval_timeout", "approve_groups"}},
       {"keys", {"master_key_file"}},
       {"webauthn", config_detail::webauthn_keys()},
   };
@@ -147,6 +148,16 @@ void read_all(const toml::value& root, config& c) {
   c.master_key_file = inside(c.state_dir, master);
   config_detail::read_gateway_config(root, c.state_dir, c.gateway);
   config_detail::read_webauthn_config(reader_for(root, "webauthn"), c.state_dir, c.gateway, c.webauthn);
+
+  auto pam = reader_for(root, "pam");
+  pam.string("approve_url", c.pam.approve_url);
+  if (!pam.has("approve_url"))
+    c.pam.approve_url = (c.webauthn.origins.empty() ? std::string("https://localhost") : c.webauthn.origins.front()) +
+                        "/.sekisho/approve";
+  else if (!c.pam.approve_url.starts_with("https://"))
+    pam.fail("approve_url", "must start with https://");
+  pam.duration("approval_timeout", c.pam.approval_timeout, seconds(30), seconds(600));
+  pam.string_list("approve_groups", c.pam.approve_groups);
 }
 
 }  // namespace

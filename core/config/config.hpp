@@ -68,6 +68,13 @@ struct break_glass_config {
   http_url webhook;                    // parsed from webhook_url
 };
 
+// What the PAM module's logins share with the web (pam_sekisho mode=approve, and who must use it).
+struct pam_config {
+  std::string approve_url;  // shown in the SSH prompt; default: the first WebAuthn origin + /.sekisho/approve
+  std::chrono::seconds approval_timeout{120};  // an approval not given by then is void
+  std::vector<std::string> approve_groups;     // users in any of these groups log in over PAM only by approval
+};
+
 struct session_config {
   std::chrono::seconds idle_timeout{15 * 60};       // closed after this long without a request
   std::chrono::seconds absolute_timeout{12 * 3600}; // closed this long after login, whatever happens (a shift)
@@ -107,6 +114,7 @@ struct config {
   enrollment_config enrollment;
   session_config session;
   break_glass_config break_glass;
+  pam_config pam;
   gateway_config gateway;
   webauthn_config webauthn;
 };

@@ -76,6 +76,16 @@ accept_recovery_codes = false
 # against the system's CAs). Leave out for none.
 # webhook_url = "https://alerts.clinic.example/hooks/break-glass"
 
+[pam]
+# pam_sekisho mode=approve: after the password, the SSH prompt shows this page and a code; the user approves
+# that login there with a security key. Default: the first WebAuthn origin + /.sekisho/approve.
+#approve_url = "https://ehr.clinic.example/.sekisho/approve"
+# An approval not given within this time is void (sshd's LoginGraceTime is 2 minutes).
+approval_timeout = "2m"
+# Users in any of these groups (`sekisho user add --group`) log in over PAM (SSH, RADIUS) only by approval with
+# their security key; a password and code are refused for them there.
+approve_groups = []
+
 [session]
 # A web session ends after this long without a request (a workstation left unlocked)…
 idle_timeout = "15m"

@@ -1,5 +1,7 @@
 #include "core/login/authenticator.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/audit/audit_event.hpp"
@@ -61,6 +63,7 @@ std::string_view to_string(status s) {
     case status::locked: return "locked";
     case status::disabled: return "disabled";
     case status::not_enrolled: return "not_enrolled";
+    case status::approve_required: return "approve_required";
   }
   return "denied";
 }
@@ -247,9 +250,26 @@ factor_outcome authenticator::login(std::string_view user, const secret& passwor
                                     const context& ctx) {
   auto p = check_password(user, password, ctx);
   if (p.result != status::ok) return {p.result, p.retry_after, "", 0, 0, {}};
+  if (approval_required(p.user_id, ctx)) return {status::approve_required, 0, "", 0, 0, {}};
   auto f = check_second_factor(p.user_id, code, ctx);
   if (f.result == status::ok) f.user_id = p.user_id;
   return f;
+}
+
+// Not a failure of the user's (nothing counts toward the throttle), but recorded: someone with the password
+// tried a way in that policy closes for this user.
+bool authenticator::approval_required(std::int64_t user_id, const context& ctx) {
+  const auto& groups = cfg_.pam.approve_groups;
+  if (groups.empty() || ctx.channel == "web" || ctx.channel == "cli") return false;
+  auto db = pool_.acquire();
+  const auto u = store::find_user_by_id(*db, user_id);
+  if (!u) return false;
+  for (const auto& g : u->groups) {
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) continue;
+    audit(*db, "login.second_factor", u->name, ctx, "", "failure", "approve_required", {{"group", g}});
+    return true;
+  }
+  return false;
 }
 
 factor_outcome authenticator::login_joined(std::string_view user, const secret& joined, const context& ctx) {

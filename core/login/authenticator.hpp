@@ -36,6 +36,7 @@ enum class status {
   locked,        // lock_after consecutive failures: an admin must unlock
   disabled,      // right password, disabled account
   not_enrolled,  // right password, no second factor yet
+  approve_required,  // right password, but pam.approve_groups has this user log in over PAM by approval only
 };
 std::string_view to_string(status s);
 
@@ -97,7 +98,9 @@ class authenticator {
   // The same for a factor checked elsewhere (a WebAuthn assertion): one throttle and one audit trail
   // for every factor and channel. `check` runs only when the throttle allows an attempt.
   factor_outcome check_second_factor(std::int64_t user_id, const factor_checker& check, const context& ctx);
-  // Password and code together (PAM): one answer, so no step reveals more than the other.
+  // Password and code together (PAM): one answer, so no step reveals more than the other. A user in
+  // pam.approve_groups gets approve_required on the PAM channels (ssh, radius, other) and the code is not
+  // looked at.
   factor_outcome login(std::string_view user, const secret& password, const secret& code, const context& ctx);
   // The same with the code typed right after the password in one secret (RADIUS PAP; joined_secret.hpp).
   factor_outcome login_joined(std::string_view user, const secret& joined, const context& ctx);
@@ -126,6 +129,7 @@ class authenticator {
                  status* result, std::int64_t* retry_after, std::string_view event);
   void fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
             std::string_view event, std::string_view method, std::string_view reason, audit_fields fields = {});
+  bool approval_required(std::int64_t user_id, const context& ctx);
   factor_check check_code(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now);
   bool try_totp(store::database& db, std::int64_t user_id, std::string_view code, std::int64_t now,
                 std::string* reason);

@@ -59,6 +59,7 @@ def enroll_totp(binary, config_path, user):
     p.stdin.write(totp(key, time.time()) + "\n")
     p.stdin.close()
     rest = p.stdout.read()
+    p.stdout.close()
     if p.wait(30) != 0:
         raise AssertionError(f"`sekisho totp add` failed: {rest}")
     return key

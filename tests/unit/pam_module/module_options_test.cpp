@@ -41,13 +41,14 @@ TEST_CASE("every documented option is read") {
   CHECK(o->debug);  // a debug file implies debug
   CHECK(o->debug_file == "/var/log/pam_sekisho.log");
   CHECK(parse({"try_first_pass"})->password == first_pass::try_);
+  CHECK(parse({"mode=approve"})->mode == prompt_mode::approve);
   CHECK(parse({"debug"})->debug);
 }
 
 TEST_CASE("an unknown option or a bad value is an error naming it, so the stack fails closed") {
   CHECK(error_of({"alwaysok"}) == "unknown option alwaysok");
   CHECK(error_of({"nullok"}) == "unknown option nullok");
-  CHECK(error_of({"mode=push"}) == "option mode: must be prompt or combined");
+  CHECK(error_of({"mode=push"}) == "option mode: must be prompt, combined or approve");
   CHECK(error_of({"mode"}) == "unknown option mode");
   CHECK(error_of({"socket=authd.sock"}) == "option socket: must be an absolute path");
   CHECK(error_of({"socket="}) == "option socket: must be an absolute path");
@@ -60,5 +61,5 @@ TEST_CASE("an unknown option or a bad value is an error naming it, so the stack 
   CHECK(error_of({"debug=1"}) == "unknown option debug");
   CHECK(error_of({"Mode=prompt"}) == "unknown option Mode");
   // A later good option does not rescue an earlier bad one.
-  CHECK(error_of({"mode=nope", "mode=prompt"}) == "option mode: must be prompt or combined");
+  CHECK(error_of({"mode=nope", "mode=prompt"}) == "option mode: must be prompt, combined or approve");
 }

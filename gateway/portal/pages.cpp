@@ -76,6 +76,16 @@ wording notice_text(notice n) {
     case notice::reason_missing:
       return {"緊急アクセスの理由を入力してください（例: 急患対応、キーを自宅に忘れた）。",
               "Please type why you need emergency access (for example: emergency patient, key left at home)."};
+    case notice::approval_not_found:
+      return {"そのコードで承認を待っているログインはありません。端末に表示されたコードを確かめてください（2分で期限切れになります）。",
+              "No login is waiting for approval with that code. Check the code your terminal shows (it expires after 2 minutes)."};
+    case notice::approval_given:
+      return {"承認しました。端末に戻って Enter を押してください。", "Approved. Go back to your terminal and press Enter."};
+    case notice::approval_denied:
+      return {"拒否しました。そのログインは失敗します。自分で始めたログインでなければ、管理者に連絡してください。",
+              "Denied. That login will fail. If you did not start it, tell your administrator."};
+    case notice::approval_emergency:
+      return {"緊急アクセス中はログインを承認できません。", "Logins cannot be approved during emergency access."};
     case notice::must_change_password:
       return {"管理者が設定した仮のパスワードです。下の「パスワードの変更」で自分のパスワードに変えてください。変えるまで電子カルテは開けません。",
               "Your password is a temporary one set by your administrator. Change it below (Change password); "
@@ -88,7 +98,7 @@ bool is_good_news(notice n) {
   switch (n) {
     case notice::logged_out: case notice::key_added: case notice::key_changed: case notice::enrolled:
     case notice::password_changed: case notice::app_added: case notice::recovery_codes_renewed:
-    case notice::others_logged_out:
+    case notice::others_logged_out: case notice::approval_given:
       return true;
     default:
       return false;
@@ -194,13 +204,18 @@ namespace {
 // call and posts the answer in an ordinary form. A key is offered first: it cannot be phished.
 std::string security_key_login(const page_facts& f, const char* action, const char* label, wording otherwise) {
   if (f.webauthn_options.empty()) return "";
-  return webauthn_block(f, "passkey-login", label) + form_start(action, f, "webauthn-form") + hidden_field("handle", f.webauthn_handle) +
-         hidden_field("credential_id", "") + hidden_field("client_data_json", "") +
-         hidden_field("authenticator_data", "") + hidden_field("signature", "") + hidden_field("user_handle", "") +
-         "</form><p>" + pick(f, otherwise) + "</p>";
+  return security_key_answer(f, action, label) + "<p>" + pick(f, otherwise) + "</p>";
 }
 
 }  // namespace
+
+std::string security_key_answer(const page_facts& f, const char* action, const char* label,
+                                const std::string& extra_fields) {
+  return webauthn_block(f, "passkey-login", label) + form_start(action, f, "webauthn-form") + extra_fields +
+         hidden_field("handle", f.webauthn_handle) + hidden_field("credential_id", "") +
+         hidden_field("client_data_json", "") + hidden_field("authenticator_data", "") + hidden_field("signature", "") +
+         hidden_field("user_handle", "") + "</form>";
+}
 
 std::string password_page(const page_facts& f) {
   const std::string form =

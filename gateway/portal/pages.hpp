@@ -40,6 +40,10 @@ enum class notice {
   break_glass_off,     // this site has no emergency access
   reason_missing,      // emergency access needs a reason
   must_change_password,  // an admin set a temporary password
+  approval_not_found,    // no login waits for approval under that code (mistyped, expired or decided)
+  approval_given,        // the login at the terminal may go on: press Enter there
+  approval_denied,       // the login at the terminal will fail
+  approval_emergency,    // an emergency session cannot approve logins
 };
 
 struct page_facts {
@@ -68,6 +72,10 @@ std::string hidden_field(const char* name, const std::string& value);
 std::string form_start(const char* action, const page_facts& f, const char* id = nullptr);
 // The security key button, its error line and the script; the options ride in a data attribute.
 std::string webauthn_block(const page_facts& f, const char* button_id, const char* label);
+// The security key button and the form its answer (an assertion) is posted in to `action`; `extra_fields` are
+// more hidden fields of that form.
+std::string security_key_answer(const page_facts& f, const char* action, const char* label,
+                                const std::string& extra_fields = {});
 // The form a new security key's answer is posted in to `action`, with the key's name field, and its button.
 std::string key_registration(const page_facts& f, const char* action);
 

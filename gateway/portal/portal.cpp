@@ -6,6 +6,7 @@
 #include "core/util/strict_json.hpp"
 #include "gateway/http/session_cookie.hpp"
 #include "gateway/portal/account.hpp"
+#include "gateway/portal/approve.hpp"
 #include "gateway/portal/break_glass.hpp"
 #include "gateway/portal/changes_page.hpp"
 #include "gateway/portal/enroll.hpp"
@@ -180,6 +181,7 @@ awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, se
     co_return co_await serve_account(r, authd, sessions);
   if (path == "/.sekisho/enroll" || path.starts_with("/.sekisho/enroll/")) co_return co_await serve_enroll(r, authd);
   if (path == "/.sekisho/break-glass") co_return co_await serve_break_glass(r, authd);
+  if (path == approve_path || path.starts_with("/.sekisho/approve/")) co_return co_await serve_approve(r, authd, sessions);
 
   const bool login = path == "/.sekisho/login", code = path == "/.sekisho/login/code";
   const bool key = path == "/.sekisho/login/webauthn", leave = path == "/.sekisho/logout";

@@ -24,8 +24,9 @@ std::string safe_return_path(std::string_view requested) {
   // The decoded form must be plain too: a server or browser that decodes once more must not find a host.
   const auto decoded = percent_decode(requested);
   if (!plain_path(requested) || !decoded || !plain_path(*decoded)) return "/";
-  // The portal's own pages would loop back to the login; the account page is where a user goes on purpose.
-  if (requested == "/.sekisho/account") return std::string(requested);
+  // The portal's own pages would loop back to the login; the account page and the approval page (an SSH
+  // login waiting for this user) are where a user goes on purpose.
+  if (requested == "/.sekisho/account" || requested == "/.sekisho/approve") return std::string(requested);
   if (requested.starts_with("/.sekisho/") || decoded->starts_with("/.sekisho/")) return "/";
   return std::string(requested);
 }

@@ -106,7 +106,8 @@ class Codes:
 
 
 def pam_wrapper_env(service_dir):
-    """pamtester, sshd or FreeRADIUS read their PAM service files from `service_dir` (pam_wrapper)."""
+    """pamtester and sshd read their PAM service files from `service_dir` (pam_wrapper). FreeRADIUS does not:
+    rlm_pam binds the real libpam first (test_freeradius.py mounts the directory over /etc/pam.d instead)."""
     if not os.path.exists(PAM_WRAPPER):
         raise AssertionError("libpam-wrapper is not installed, and the PAM tests need it (tools/deps.sh installs it)")
     env = dict(os.environ)

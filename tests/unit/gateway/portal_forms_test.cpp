@@ -38,6 +38,11 @@ TEST_CASE("the return path stays on this site") {
                            "/%2Esekisho/login", "/\x7f"})
     CHECK_MESSAGE(safe_return_path(evil) == "/", evil);
   CHECK(safe_return_path("/" + std::string(3000, 'a')) == "/");
+  // The portal's own pages go back to "/", except the two a user goes to on purpose.
+  CHECK(safe_return_path("/.sekisho/account") == "/.sekisho/account");
+  CHECK(safe_return_path("/.sekisho/approve") == "/.sekisho/approve");
+  CHECK(safe_return_path("/.sekisho/approve/key") == "/");
+  CHECK(safe_return_path("/.sekisho/logout") == "/");
 }
 
 TEST_CASE("Japanese unless English is chosen or preferred") {

@@ -16,6 +16,7 @@
 #include "authd/enrollment_requests.hpp"
 #include "authd/frame.hpp"
 #include "authd/login_requests.hpp"
+#include "authd/remote_requests.hpp"
 #include "authd/session_requests.hpp"
 #include "authd/server.hpp"
 #include "authd/webauthn_requests.hpp"
@@ -106,6 +107,7 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::register_break_glass_requests(table, cfg->break_glass, auth, sessions, pool);
   authd::approvals approvals(cfg->pam.approval_timeout.count());
   authd::register_approval_requests(table, {cfg->pam, webauthn_services, approvals});
+  authd::register_remote_requests(table, pool, system_clock_fn());
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";

@@ -28,5 +28,6 @@ std::vector<command> gateway_commands();
 std::vector<command> run_commands();
 std::vector<command> session_commands();
 std::vector<command> break_glass_commands();
+std::vector<command> host_commands();
 
 }  // namespace sekisho::cli

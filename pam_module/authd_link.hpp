@@ -1,5 +1,6 @@
-// The module's one line to authd: a request and its reply over authd's Unix socket, within the option
-// `timeout`. Any trouble (no socket, no answer, authd's own refusal) is an error, and the caller fails closed.
+// The module's one line to authd: a request and its reply over authd's Unix socket, or through a gateway's PAM
+// listener (url=), within the option `timeout`. Any trouble (no socket, no answer, TLS, authd's own refusal)
+// is an error, and the caller fails closed.
 #pragma once
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,8 @@
 #include "pam_module/module_options.hpp"
 
+#include <cctype>
 #include <charconv>
+#include <optional>
 
 namespace sekisho::pam {
 namespace {
@@ -9,6 +11,27 @@ constexpr int max_timeout_seconds = 120;
 
 // Paths are absolute: a relative one would depend on the calling daemon's working directory.
 bool absolute_path(std::string_view v) { return !v.empty() && v.front() == '/' && v.find('\0') == std::string_view::npos; }
+
+// tls://HOST:PORT, HOST a name or an address ([…] for IPv6), PORT 1-65535.
+std::optional<remote_server> parse_url(std::string_view v) {
+  constexpr std::string_view scheme = "tls://";
+  if (!v.starts_with(scheme)) return std::nullopt;
+  v.remove_prefix(scheme.size());
+  const auto colon = v.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  auto host = v.substr(0, colon);
+  const auto port = v.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+  }
+  int number = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) return std::nullopt;
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) return std::nullopt;
+  return remote_server{std::string(host), std::string(port), {}, {}};
+}
 
 result<void> apply(module_options& o, std::string_view key, std::string_view value, bool has_value) {
   auto bad = [&](std::string_view why) {
@@ -30,6 +53,16 @@ result<void> apply(module_options& o, std::string_view key, std::string_view val
   } else if (key == "socket") {
     if (!absolute_path(value)) return bad("must be an absolute path");
     o.socket = std::string(value);
+  } else if (key == "url") {
+    auto server = parse_url(value);
+    if (!server) return bad("must be tls://HOST:PORT");
+    if (!o.remote) o.remote.emplace();
+    o.remote->host = server->host;
+    o.remote->port = server->port;
+  } else if (key == "ca" || key == "token_file") {
+    if (!absolute_path(value)) return bad("must be an absolute path");
+    if (!o.remote) o.remote.emplace();
+    (key == "ca" ? o.remote->ca_file : o.remote->token_file) = std::string(value);
   } else if (key == "timeout") {
     int seconds = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -60,6 +93,9 @@ result<module_options> parse_module_options(const std::vector<std::string_view>&
     if (auto r = apply(o, key, has_value ? arg.substr(eq + 1) : std::string_view(), has_value); !r)
       return r.err();
   }
+  // A remote server needs all three: where, which CA to trust, and this server's token.
+  if (o.remote && (o.remote->host.empty() || o.remote->ca_file.empty() || o.remote->token_file.empty()))
+    return make_error("options url, ca and token_file go together (all three, or none for the local socket)");
   return o;
 }
 

@@ -3,6 +3,7 @@
 // a security stack must fail closed, never be ignored.
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,10 +24,19 @@ enum class first_pass {
   try_, // try_first_pass: that password when there is one, else prompt
 };
 
+// A Sekisho gateway's PAM listener, for a module on another server (url=tls://HOST:PORT).
+struct remote_server {
+  std::string host;  // a DNS name or an IP address, checked against the gateway's certificate
+  std::string port;
+  std::string ca_file;     // the only CA the gateway's certificate may chain to (pinned)
+  std::string token_file;  // this server's token (`sekisho host add`), root's and unreadable to others
+};
+
 struct module_options {
   prompt_mode mode = prompt_mode::prompt;
   first_pass password = first_pass::ask;
   std::string socket = "/var/lib/sekisho/authd.sock";
+  std::optional<remote_server> remote;  // set: the gateway's PAM listener instead of the local socket
   std::chrono::milliseconds timeout{10'000};
   bool ignore_unenrolled = false;  // not enrolled: PAM_IGNORE instead of a failure
   std::string ignore_group;        // members of this local group: PAM_IGNORE (empty: none)

@@ -15,6 +15,10 @@ packages=(
   # tests: an independent TOTP implementation, the sqlite3 shell to tamper with a database, a real
   # upstream (nginx) and HTTP client (curl) for the gateway; wrk for the benchmarks
   oathtool sqlite3 nginx-light curl wrk
+  # PAM tests: the real pamtester, pam_wrapper (private service files), OpenSSH server and client, FreeRADIUS
+  # and radclient. Their daemons are started by the tests only (on loopback, free ports); on a machine without a
+  # policy-rc.d that forbids it, apt also starts ssh and freeradius as system services
+  pamtester libpam-wrapper openssh-server openssh-client freeradius freeradius-utils
   # browser tests: Debian's Chromium, driven by playwright-core (from npm) through the DevTools protocol,
   # and a Japanese font so that the screenshots show the pages as a clinic's PC does
   chromium nodejs fonts-ipafont-gothic

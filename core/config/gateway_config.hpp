@@ -53,6 +53,7 @@ struct upstream_config {
 struct gateway_config {
   std::vector<std::string> listen{"0.0.0.0:443"};
   std::vector<std::string> redirect_listen;  // plain HTTP that only redirects to HTTPS; empty = none
+  std::vector<std::string> pam_listen;       // TLS for remote servers' pam_sekisho.so; empty = none
   std::vector<certificate_config> certificates;
   int threads = 0;                           // 0 = one per core
   int max_connections = 10000;

@@ -13,7 +13,7 @@ namespace {
 using std::chrono::seconds;
 
 const std::set<std::string> gateway_keys = {
-    "listen", "redirect_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
+    "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
     "header_timeout", "idle_timeout", "drain_timeout", "session_cache_ttl", "trusted_proxies", "access_log",
     "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate"};
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
@@ -193,6 +193,8 @@ void read_gateway_config(const toml::value& root, const fs::path& state_dir, gat
   check_listen_list(r, "listen", g.listen);
   r.string_list("redirect_listen", g.redirect_listen);
   check_listen_list(r, "redirect_listen", g.redirect_listen);
+  r.string_list("pam_listen", g.pam_listen);
+  check_listen_list(r, "pam_listen", g.pam_listen);
   r.integer("threads", g.threads, 0, 256);
   r.integer("max_connections", g.max_connections, 1, 1000000);
   r.integer("max_header_bytes", g.max_header_bytes, 1024, 1024 * 1024);

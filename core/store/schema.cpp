@@ -140,6 +140,18 @@ CREATE TABLE emergency_codes (
     R"sql(
 ALTER TABLE webauthn_credentials ADD COLUMN locked_at INTEGER;
 )sql",
+    // 9: servers whose pam_sekisho.so reaches authd through the gateway's PAM listener, each with its own
+    // token (only its SHA-256 kept), revocable.
+    R"sql(
+CREATE TABLE pam_hosts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+)sql",
 };
 
 void apply(database& db, int to) {

@@ -5,7 +5,7 @@ namespace sekisho::store {
 
 class database;
 
-inline constexpr int schema_version = 8;
+inline constexpr int schema_version = 9;
 
 // Brings the database to schema_version. Refuses a database newer than this build knows.
 void migrate(database& db);

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "gateway/server/client_connection.hpp"
+#include "gateway/server/pam_listener.hpp"
 #include "gateway/server/redirect_listener.hpp"
 #include "gateway/server/worker.hpp"
 
@@ -67,12 +68,20 @@ class server {
           " to HTTPS");
       redirects_.push_back(std::move(*a));
     }
+    for (const auto& l : g.pam_listen) {
+      auto a = open_acceptor(workers_.front()->io(), l);
+      if (!a) return a.err();
+      say("PAM listener for remote servers on " + l.substr(0, l.rfind(':')) + ":" +
+          std::to_string((*a)->local_endpoint().port()));
+      pams_.push_back(std::move(*a));
+    }
     return {};
   }
 
   int run() {
-    for (auto& a : https_) asio::co_spawn(workers_.front()->io(), accept_loop(*a, false), asio::detached);
-    for (auto& a : redirects_) asio::co_spawn(workers_.front()->io(), accept_loop(*a, true), asio::detached);
+    for (auto& a : https_) asio::co_spawn(workers_.front()->io(), accept_loop(*a, listener::https), asio::detached);
+    for (auto& a : redirects_) asio::co_spawn(workers_.front()->io(), accept_loop(*a, listener::redirect), asio::detached);
+    for (auto& a : pams_) asio::co_spawn(workers_.front()->io(), accept_loop(*a, listener::pam), asio::detached);
     std::vector<std::thread> threads;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     for (auto& w : workers_) {
@@ -93,17 +102,22 @@ class server {
   }
 
  private:
-  awaitable<void> accept_loop(tcp_acceptor& acceptor, bool redirect) {
+  enum class listener { https, redirect, pam };
+
+  awaitable<void> accept_loop(tcp_acceptor& acceptor, listener kind) {
     for (std::size_t next = 0;; ++next) {
       auto& w = *workers_[next % workers_.size()];
       error_code ec;
       auto socket = co_await acceptor.async_accept(w.io(), with_error(ec));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
-      if (redirect)
-        asio::co_spawn(w.io(), serve_redirect(w, std::move(socket), https_port_), asio::detached);
-      else
-        w.adopt(std::move(socket));
+      switch (kind) {
+        case listener::https: w.adopt(std::move(socket)); break;
+        case listener::redirect:
+          asio::co_spawn(w.io(), serve_redirect(w, std::move(socket), https_port_), asio::detached);
+          break;
+        case listener::pam: asio::co_spawn(w.io(), serve_pam(w, std::move(socket)), asio::detached); break;
+      }
     }
   }
 
@@ -134,6 +148,7 @@ class server {
     asio::post(workers_.front()->io(), [this] {
       for (auto& a : https_) a->close();
       for (auto& a : redirects_) a->close();
+      for (auto& a : pams_) a->close();
     });
     for (auto& w : workers_) w->begin_drain();
     deadline_ = std::chrono::steady_clock::now() + drain_timeout_;
@@ -154,7 +169,7 @@ class server {
   std::unique_ptr<access_log> log_;
   shared_services shared_;
   std::vector<std::unique_ptr<worker>> workers_;
-  std::vector<std::unique_ptr<tcp_acceptor>> https_, redirects_;
+  std::vector<std::unique_ptr<tcp_acceptor>> https_, redirects_, pams_;
   std::uint16_t https_port_ = 0;
   asio::io_context control_{1};
   asio::signal_set signals_;

@@ -31,13 +31,20 @@ class watchdog {
   std::shared_ptr<bool> armed_;
 };
 
+// The encoded request, wiped when the call ends: a login's frame holds the password and the code.
+struct wiped_frame {
+  std::string text;
+  ~wiped_frame() { authd::wipe_string(text); }
+};
+
 }  // namespace
 
 authd_channel::authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout)
     : io_(io), path_(std::move(socket)), timeout_(timeout) {}
 
 awaitable<result<nlohmann::json>> authd_channel::call(const nlohmann::json& request) {
-  const std::string frame = authd::encode_frame(request);
+  const wiped_frame wiped{authd::encode_frame(request)};
+  const std::string& frame = wiped.text;
   // An idle connection may have been closed by authd (its request_timeout): one retry on a fresh one.
   while (!idle_.empty()) {
     auto s = std::move(idle_.back());

@@ -63,3 +63,25 @@ TEST_CASE("an unknown option or a bad value is an error naming it, so the stack 
   // A later good option does not rescue an earlier bad one.
   CHECK(error_of({"mode=nope", "mode=prompt"}) == "option mode: must be prompt, combined or approve");
 }
+
+TEST_CASE("a remote gateway needs url, ca and token_file together") {
+  auto o = parse({"url=tls://gate.clinic.example:8444", "ca=/etc/sekisho/ca.pem", "token_file=/etc/sekisho/pam-token"});
+  REQUIRE(o);
+  REQUIRE(o->remote);
+  CHECK(o->remote->host == "gate.clinic.example");
+  CHECK(o->remote->port == "8444");
+  CHECK(o->remote->ca_file == "/etc/sekisho/ca.pem");
+  CHECK(o->remote->token_file == "/etc/sekisho/pam-token");
+  auto v6 = parse({"url=tls://[fd00::5]:8444", "ca=/c.pem", "token_file=/t"});
+  REQUIRE(v6);
+  CHECK(v6->remote->host == "fd00::5");
+  const auto together = "options url, ca and token_file go together (all three, or none for the local socket)";
+  CHECK(error_of({"url=tls://gate:8444"}) == together);
+  CHECK(error_of({"url=tls://gate:8444", "ca=/c.pem"}) == together);
+  CHECK(error_of({"ca=/c.pem", "token_file=/t"}) == together);
+  for (const char* bad : {"url=https://gate:8444", "url=tls://gate", "url=tls://gate:0", "url=tls://gate:70000",
+                          "url=tls://:8444", "url=tls://ga te:8444", "url=tls://gate:84x4", "url=tls://[fd00::5:8444"})
+    CHECK_MESSAGE(error_of({bad, "ca=/c.pem", "token_file=/t"}) == "option url: must be tls://HOST:PORT", bad);
+  CHECK(error_of({"url=tls://gate:8444", "ca=c.pem", "token_file=/t"}) == "option ca: must be an absolute path");
+  CHECK(error_of({"url=tls://gate:8444", "ca=/c.pem", "token_file=t"}) == "option token_file: must be an absolute path");
+}

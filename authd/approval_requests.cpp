@@ -122,7 +122,7 @@ void audit_decision(const approval_services& svc, std::string_view event, const 
 json approve(const approval_services& svc, const json& req) {
   request_fields f;
   assertion_input in;
-  if (auto bad = read_assertion(req, {{"session", 128}, {"code", 32}}, f, in, false)) return bad_field(bad);
+  if (auto bad = read_assertion(req, {{"session", 128}, {"code", 32}}, f, in, false, false)) return bad_field(bad);
   json refusal;
   const auto s = approver(svc, f, refusal);
   if (!s) return refusal;

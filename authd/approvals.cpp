@@ -1,5 +1,7 @@
 #include "authd/approvals.hpp"
 
+#include <algorithm>
+
 #include "core/util/digest.hpp"
 #include "core/util/random.hpp"
 #include "core/util/secret.hpp"
@@ -29,7 +31,11 @@ approvals::entry* approvals::find_locked(std::int64_t user_id, std::string_view 
 approvals::opened approvals::open(std::int64_t user_id, std::string user, login::context ctx, std::int64_t now) {
   std::lock_guard lock(mutex_);
   drop_expired(now);
-  if (entries_.size() >= capacity_) entries_.erase(entries_.begin());  // a flood loses old ones, not memory
+  if (entries_.size() >= capacity_) {  // a flood loses the oldest, not memory
+    entries_.erase(std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return a.second.opened_at < b.second.opened_at;
+    }));
+  }
   std::string code;
   do code = random_code();
   while (find_locked(user_id, code, now) != nullptr);

@@ -50,8 +50,8 @@ void warn_cloned(const webauthn_services& svc, store::database& db, const login:
 }  // namespace
 
 const char* read_assertion(const json& req, std::initializer_list<field_rule> owner, request_fields& f,
-                           assertion_input& in, bool user_handle_required) {
-  if (auto bad = read_login_request(req, owner, f)) return bad;
+                           assertion_input& in, bool user_handle_required, bool channel_required) {
+  if (auto bad = read_login_request(req, owner, f, channel_required)) return bad;
   if (auto bad = f.read(req, {{"handle", 128},
                               {"credential_id", max_id_field},
                               {"client_data_json", max_client_data_field},

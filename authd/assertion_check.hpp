@@ -27,7 +27,7 @@ struct assertion_input {
 // Reads the `owner` fields (see read_login_request), then the challenge handle and the assertion: nullptr
 // when all are good, else the name of the first bad one.
 const char* read_assertion(const nlohmann::json& req, std::initializer_list<field_rule> owner, request_fields& f,
-                           assertion_input& in, bool user_handle_required);
+                           assertion_input& in, bool user_handle_required, bool channel_required = true);
 
 // One assertion against the user's stored credential; spends the counter on success. A counter that did
 // not increase locks the key and is audited and logged as a warning.

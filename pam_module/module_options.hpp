@@ -44,6 +44,11 @@ struct module_options {
   std::string debug_file;          // debug lines go here instead of syslog (empty: syslog)
 };
 
+// Every option the module knows, for the documentation check (the man page pam_sekisho(8) names each).
+inline constexpr const char* module_option_names[] = {
+    "mode",       "use_first_pass", "try_first_pass",    "socket",          "url",   "ca",
+    "token_file", "timeout",        "ignore_unenrolled", "ignore_users_in", "debug", "debug_file"};
+
 // `args` as PAM passes them (argc/argv). The error names the option and what is wrong with it.
 result<module_options> parse_module_options(const std::vector<std::string_view>& args);
 

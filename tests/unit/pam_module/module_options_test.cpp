@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 using namespace sekisho::pam;
 
 namespace {
@@ -84,4 +88,26 @@ TEST_CASE("a remote gateway needs url, ca and token_file together") {
     CHECK_MESSAGE(error_of({bad, "ca=/c.pem", "token_file=/t"}) == "option url: must be tls://HOST:PORT", bad);
   CHECK(error_of({"url=tls://gate:8444", "ca=c.pem", "token_file=/t"}) == "option ca: must be an absolute path");
   CHECK(error_of({"url=tls://gate:8444", "ca=/c.pem", "token_file=t"}) == "option token_file: must be an absolute path");
+}
+
+TEST_CASE("every option is known to the parser and documented in pam_sekisho(8) and the README") {
+  std::ifstream man_file(std::string(SEKISHO_SOURCE_DIR) + "/docs/man/pam_sekisho.8");
+  std::ifstream readme_file(std::string(SEKISHO_SOURCE_DIR) + "/README.md");
+  REQUIRE(man_file);
+  REQUIRE(readme_file);
+  std::stringstream man, readme;
+  man << man_file.rdbuf();
+  readme << readme_file.rdbuf();
+  for (const std::string name : module_option_names) {
+    CHECK_MESSAGE(man.str().find("\\fB" + name) != std::string::npos, name);
+    const bool entry = man.str().find(".BR " + name) != std::string::npos || man.str().find(".BI " + name) != std::string::npos;
+    CHECK_MESSAGE(entry, (name + " has no entry under OPTIONS"));
+    CHECK_MESSAGE(readme.str().find("`" + name) != std::string::npos, (name + " is not in the README"));
+  }
+  // And the list is the parser's: an unknown name would be refused.
+  const std::vector<std::string_view> valid = {"mode=approve", "use_first_pass", "try_first_pass", "socket=/s",
+                                               "timeout=5", "ignore_unenrolled", "ignore_users_in=g", "debug",
+                                               "debug_file=/d", "url=tls://g:1", "ca=/c", "token_file=/t"};
+  CHECK(parse(valid));
+  CHECK(std::size(module_option_names) == valid.size());
 }

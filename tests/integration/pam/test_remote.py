@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pam_harness import PASSWORD, Codes, Services, free_port, main, pam_module, pamtester, sekisho_binary, temp_dir  # noqa: E402
 import harness  # noqa: E402  (the gateway tests' harness: certificate, gateway process)
 from accounts import add_user_with_totp, authd_clients_config, sekisho, start_authd_with_nurse  # noqa: E402
+from test_portal import Browser, hidden  # noqa: E402
 
 
 class RemoteServer(unittest.TestCase):
@@ -128,6 +129,29 @@ class RemoteServer(unittest.TestCase):
                             [PASSWORD, "123456"])
         self.assertNotEqual(rc, 0, out)
         self.assertIn("cannot connect", out)
+
+    def web_login(self, user, code):
+        """The portal's two forms, as a browser posts them; True when a session cookie came back."""
+        b = Browser(self.gw, f"ehr.test:{self.gw.port}")
+        page = b.get("/.sekisho/login").text
+        r = b.post("/.sekisho/login", {"username": user, "password": PASSWORD, "csrf": hidden(page, "csrf"),
+                                       "rd": "/"})
+        r = b.post("/.sekisho/login/code", {"code": code, "csrf": hidden(r.text, "csrf"), "rd": "/"})
+        return r.status == 303 and bool(b.jar.get("__Host-sekisho"))
+
+    def test_a_code_used_on_the_web_is_refused_over_ssh_and_the_other_way_round(self):
+        web_first = self.user("web-first")
+        code = web_first.next()
+        self.assertTrue(self.web_login("web-first", code))
+        rc, out = pamtester(self.services, self.service("sshd"), "web-first", [PASSWORD, code])
+        self.assertNotEqual(rc, 0, out)
+        ssh_first = self.user("ssh-first")
+        code = ssh_first.next()
+        self.assertEqual(pamtester(self.services, self.service("sshd"), "ssh-first", [PASSWORD, code])[0], 0)
+        self.assertFalse(self.web_login("ssh-first", code))
+        reasons = [json.loads(r["details"]).get("reason") for r in self.audit()
+                   if r["user"] in ("web-first", "ssh-first") and r["event"] == "login.second_factor"]
+        self.assertEqual(sorted(reasons), ["code_ok", "code_ok", "replayed_code", "replayed_code"])
 
     def raw(self, message):
         """One frame to the PAM listener as any TLS client could send it; returns the reply."""

@@ -69,13 +69,27 @@ json finish_approval(const approval_services& svc, const json& req) {
   return r;
 }
 
-// The web page's caller: a live session that is not an emergency one (that is for patients, not for
-// letting someone onto a server). nullopt and the reply to send otherwise.
-std::optional<session::session_info> approver(const approval_services& svc, const request_fields& f, json& refusal) {
-  auto s = svc.webauthn.sessions.check(f["session"]);
-  if (!s) refusal = no_session_reply();
-  else if (s->method == "break_glass") refusal = result_reply("emergency_session");
-  return refusal.is_null() ? s : std::nullopt;
+// What the web page's three requests start from: the caller's live session, which must not be an emergency
+// one (that is for patients, not for letting someone onto a server), and that user's approval waiting under
+// the request's code. When either is missing, `refusal` is the reply to send.
+struct waiting_approval {
+  session::session_info session;
+  approvals::entry approval;
+  json refusal;
+  bool found() const { return refusal.is_null(); }
+};
+
+waiting_approval find_waiting(const approval_services& svc, const request_fields& f) {
+  waiting_approval w;
+  const auto s = svc.webauthn.sessions.check(f["session"]);
+  if (!s) w.refusal = no_session_reply();
+  else if (s->method == "break_glass") w.refusal = result_reply("emergency_session");
+  if (!w.found()) return w;
+  w.session = *s;
+  const auto e = svc.open_approvals.find_waiting(s->user_id, f["code"], svc.webauthn.now());
+  if (e) w.approval = *e;
+  else w.refusal = result_reply("not_found");
+  return w;
 }
 
 login::context web_context(const request_fields& f) {
@@ -91,21 +105,20 @@ std::string challenge_owner(const request_fields& f) { return f["session"] + "/"
 json show_approval(const approval_services& svc, const json& req) {
   request_fields f;
   if (auto bad = read_login_request(req, {{"session", 128}, {"code", 32}}, f, false)) return bad_field(bad);
-  json refusal;
-  const auto s = approver(svc, f, refusal);
-  if (!s) return refusal;
+  const auto w = find_waiting(svc, f);
+  if (!w.found()) return w.refusal;
+  const auto& s = w.session;
+  const auto& e = w.approval;
   const auto now = svc.webauthn.now();
-  const auto e = svc.open_approvals.find_waiting(s->user_id, f["code"], now);
-  if (!e) return result_reply("not_found");
-  auto ids = usable_keys(svc.webauthn, s->user_id);
+  auto ids = usable_keys(svc.webauthn, s.user_id);
   if (ids.empty()) return result_reply("no_security_key");
   json allow = json::array();
   for (const auto& id : ids) allow.push_back(base64url_encode(id));
-  const auto issued = svc.webauthn.challenges.issue(ceremony::login, challenge_owner(f), s->user_id, std::move(ids), now);
+  const auto issued = svc.webauthn.challenges.issue(ceremony::login, challenge_owner(f), s.user_id, std::move(ids), now);
   auto r = challenge_reply(svc.webauthn, issued, {{"allow", allow}});
-  r["approval"] = {{"code", display_code(e->code)}, {"host", e->ctx.host},       {"service", e->ctx.service},
-                   {"source", e->ctx.source},       {"tty", e->ctx.tty},         {"channel", e->ctx.channel},
-                   {"opened_at", e->opened_at},      {"expires_in", e->expires_at - now}};
+  r["approval"] = {{"code", display_code(e.code)}, {"host", e.ctx.host},       {"service", e.ctx.service},
+                   {"source", e.ctx.source},       {"tty", e.ctx.tty},         {"channel", e.ctx.channel},
+                   {"opened_at", e.opened_at},      {"expires_in", e.expires_at - now}};
   return r;
 }
 
@@ -123,27 +136,26 @@ json approve(const approval_services& svc, const json& req) {
   request_fields f;
   assertion_input in;
   if (auto bad = read_assertion(req, {{"session", 128}, {"code", 32}}, f, in, false, false)) return bad_field(bad);
-  json refusal;
-  const auto s = approver(svc, f, refusal);
-  if (!s) return refusal;
   const auto ctx = web_context(f);
   const auto now = svc.webauthn.now();
+  // The challenge is spent first, whatever follows (single use).
   const auto challenge = svc.webauthn.challenges.take(f["handle"], ceremony::login, challenge_owner(f), now);
-  const auto e = svc.open_approvals.find_waiting(s->user_id, f["code"], now);
-  if (!e) return result_reply("not_found");
-  if (!challenge || challenge->user_id != s->user_id) return result_reply("expired");
-  const pending_logins::entry who{s->user_id, s->user, ctx.source, 0, 0};
+  const auto w = find_waiting(svc, f);
+  if (!w.found()) return w.refusal;
+  const auto& s = w.session;
+  if (!challenge || challenge->user_id != s.user_id) return result_reply("expired");
+  const pending_logins::entry who{s.user_id, s.user, ctx.source, 0, 0};
   login::factor_check c;
   {
     auto db = svc.webauthn.pool.acquire();
     c = check_assertion(svc.webauthn, *db, now, who, *challenge, in, ctx, svc.webauthn.settings.uv);
   }
   if (!c.ok) {
-    audit_decision(svc, "approval.approve", *s, *e, ctx, "failure", c.reason);
+    audit_decision(svc, "approval.approve", s, w.approval, ctx, "failure", c.reason);
     return refused_reply(c.reason);
   }
-  if (!svc.open_approvals.decide(s->user_id, f["code"], true, now)) return result_reply("not_found");
-  audit_decision(svc, "approval.approve", *s, *e, ctx, "success", "assertion_ok");
+  if (!svc.open_approvals.decide(s.user_id, f["code"], true, now)) return result_reply("not_found");
+  audit_decision(svc, "approval.approve", s, w.approval, ctx, "success", "assertion_ok");
   return result_reply("ok");
 }
 
@@ -151,15 +163,14 @@ json approve(const approval_services& svc, const json& req) {
 json deny(const approval_services& svc, const json& req) {
   request_fields f;
   if (auto bad = read_login_request(req, {{"session", 128}, {"code", 32}}, f, false)) return bad_field(bad);
-  json refusal;
-  const auto s = approver(svc, f, refusal);
-  if (!s) return refusal;
-  const auto now = svc.webauthn.now();
-  const auto e = svc.open_approvals.find_waiting(s->user_id, f["code"], now);
-  if (!e || !svc.open_approvals.decide(s->user_id, f["code"], false, now)) return result_reply("not_found");
-  audit_decision(svc, "approval.deny", *s, *e, web_context(f), "warning", "denied_by_user");
-  log_line("WARNING: " + s->user + " denied a " + e->ctx.service + " login to " + e->ctx.host + " from " +
-           e->ctx.source + " that asked for their approval");
+  const auto w = find_waiting(svc, f);
+  if (!w.found()) return w.refusal;
+  const auto& s = w.session;
+  const auto& e = w.approval;
+  if (!svc.open_approvals.decide(s.user_id, f["code"], false, svc.webauthn.now())) return result_reply("not_found");
+  audit_decision(svc, "approval.deny", s, e, web_context(f), "warning", "denied_by_user");
+  log_line("WARNING: " + s.user + " denied a " + e.ctx.service + " login to " + e.ctx.host + " from " +
+           e.ctx.source + " that asked for their approval");
   return result_reply("ok");
 }
 

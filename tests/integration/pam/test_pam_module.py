@@ -90,8 +90,10 @@ class PamModule(unittest.TestCase):
             rc, out = self.login(user, ["Wrong-Pass#2026", "123456"])
             return time.monotonic() - started, rc, out
 
-        known = [timed("pam-known") for _ in range(3)]
-        unknown = [timed("pam-nobody") for _ in range(3)]
+        known, unknown = [], []
+        for _ in range(5):  # taken in turns, so a busy machine slows both alike
+            known.append(timed("pam-known"))
+            unknown.append(timed("pam-nobody"))
         for _, rc, out in known + unknown:
             self.assertNotEqual(rc, 0)
             self.assertIn(PASSWORD_PROMPT + CODE_PROMPT, out)
@@ -246,6 +248,22 @@ class PamModule(unittest.TestCase):
         alone = self.services.write("down-alone", f"auth required {pam_module()} socket={nowhere}/authd.sock\n")
         rc, _, log = conversation(self.services, alone, "pam-any", [PASSWORD, "123456"])
         self.assertEqual(rc, PAM_AUTHINFO_UNAVAIL, log)
+
+    def test_an_authd_that_never_answers_fails_after_the_timeout(self):
+        import socket as sockets
+        silent = os.path.join(temp_dir("sekisho-pam-silent-"), "authd.sock")
+        server = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+        server.bind(silent)
+        server.listen(8)  # accepts (the kernel does) and never answers
+        self.addCleanup(server.close)
+        service = self.services.write("silent", f"auth required {pam_module()} socket={silent} timeout=2\n")
+        started = time.monotonic()
+        rc, out = self.login("pam-any", [PASSWORD, "123456"], service)
+        elapsed = time.monotonic() - started
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn("authd did not answer in time", out)
+        self.assertGreaterEqual(elapsed, 2)
+        self.assertLess(elapsed, 10)
 
     def test_debug_file_has_the_steps_and_never_a_secret(self):
         codes = self.user("pam-debug")

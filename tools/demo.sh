@@ -12,7 +12,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 if [ ! -f "$demo/sekisho.toml" ]; then
   step "sekisho init: config, keys, database and the first admin"
-  sk init --state-dir "$demo/state"
+  sk init --state-dir "$demo/state" </dev/null  # the defaults, no questions: the demo sets its site up below
   # Enrollment links must name the address this demo serves.
   sed -i 's|^url = "https://sekisho.local/.sekisho/enroll"|url = "https://localhost:8443/.sekisho/enroll"|' "$demo/sekisho.toml"
 fi

@@ -6,6 +6,7 @@
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "authd/account_requests.hpp"
@@ -18,12 +19,14 @@
 #include "authd/login_requests.hpp"
 #include "authd/remote_requests.hpp"
 #include "authd/session_requests.hpp"
+#include "authd/status_requests.hpp"
 #include "authd/server.hpp"
 #include "authd/webauthn_requests.hpp"
 #include "cli/command.hpp"
 #include "cli/admin_context.hpp"
 #include "cli/terminal.hpp"
 #include "core/audit/audit_head_log.hpp"
+#include "core/notify/service_notify.hpp"
 #include "core/store/audit_store.hpp"
 #include "core/throttle/throttle.hpp"
 #include "core/util/encoding.hpp"
@@ -108,6 +111,11 @@ int run_authd(const args&, const fs::path& config_path) {
   authd::approvals approvals(cfg->pam.approval_timeout.count());
   authd::register_approval_requests(table, {cfg->pam, webauthn_services, approvals});
   authd::register_remote_requests(table, pool, system_clock_fn());
+  const auto clock_state = cfg->authd.clock_check
+                               ? std::function<clock_sync()>(system_clock_sync)
+                               : std::function<clock_sync()>([] { return clock_sync::not_checked; });
+  authd::register_status_requests(table, {pool, sessions, auth, clock_state});
+  authd::report_clock_at_start(clock_state(), auth, pool);
   if (webauthn->rp.origins.empty())
     std::cerr << "sekisho authd: webauthn: no origin is known (gateway.listen uses port 0 or the certificates name "
                  "only wildcards); security keys cannot be used until webauthn.origins is set\n";
@@ -133,9 +141,15 @@ int run_authd(const args&, const fs::path& config_path) {
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    service_notify::stopping();
     srv.stop();
   });
   std::cerr << "sekisho authd: listening on " << cfg->authd.socket.string() << "\n";
+  // Under systemd (Type=notify): ready once the socket listens; the watchdog is fed at half its period.
+  std::optional<periodic_task> watchdog;
+  if (const auto every = service_notify::watchdog_interval(); every.count() > 0)
+    watchdog.emplace("cannot feed the watchdog", every, [] { service_notify::watchdog(); });
+  service_notify::ready();
   srv.run();
   pthread_kill(waiter.native_handle(), SIGTERM);  // harmless if it already returned
   waiter.join();

@@ -1,10 +1,12 @@
 // `sekisho init` and `sekisho check-config`: create what a new installation needs, never
 // overwriting a key or data that already exists; and check an existing one.
 #include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "authd/webauthn_settings.hpp"
@@ -27,6 +29,26 @@ namespace fs = std::filesystem;
 // which the gateway may not read.
 fs::path tls_dir(const fs::path& config_path) { return fs::absolute(config_path).parent_path() / "tls"; }
 
+// Installed from the Debian package: its postinst made the config directory group `sekisho` and the user
+// `sekisho-gw`. Then the units' layout applies (packaged_config, and ownership below).
+std::optional<gid_t> packaged_group(const fs::path& config_path) {
+  struct stat st {};
+  const auto* g = ::getgrnam("sekisho");
+  if (g == nullptr || ::getpwnam("sekisho-gw") == nullptr) return std::nullopt;
+  if (::stat(fs::absolute(config_path).parent_path().c_str(), &st) != 0 || st.st_gid != g->gr_gid) return std::nullopt;
+  return g->gr_gid;
+}
+
+// What init creates in the state directory belongs to the directory's owner (the package's `sekisho`, who runs
+// authd), not to root who ran init. A directory init made itself stays as it is.
+void give_to_state_owner(const fs::path& state_dir) {
+  struct stat st {};
+  if (::stat(state_dir.c_str(), &st) != 0 || st.st_uid == ::geteuid()) return;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(state_dir, ec))
+    if (::lchown(e.path().c_str(), st.st_uid, st.st_gid) != 0) std::cerr << "cannot chown " << e.path().string() << "\n";
+}
+
 // Writes the embedded default config if none is there (made into `s`'s site when given); says which happened.
 result<void> ensure_config(const fs::path& path, const std::string& state_dir, const std::optional<site>& s) {
   std::error_code ec;
@@ -38,6 +60,7 @@ result<void> ensure_config(const fs::path& path, const std::string& state_dir, c
   auto text = state_dir.empty() ? std::string(default_config_text())
                                 : default_config_text_with_state_dir(fs::absolute(state_dir));
   if (s) text = site_config(text, *s, (tls_dir(path) / "server.pem").string(), (tls_dir(path) / "server.key").string());
+  if (packaged_group(path)) text = packaged_config(text);
   const auto tmp = path.string() + ".new";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -70,11 +93,11 @@ bool has_admin(store::database& db) {
   return false;
 }
 
-// The gateway's user reads the server key through its group (the Debian package makes `sekisho-gw`).
-void share_with_gateway(const fs::path& dir, const fs::path& key) {
-  if (const auto* g = ::getgrnam("sekisho-gw")) {
-    if (::chown(dir.c_str(), 0, g->gr_gid) == 0) ::chmod(dir.c_str(), 0750);
-    if (::chown(key.c_str(), 0, g->gr_gid) == 0) ::chmod(key.c_str(), 0640);
+// The gateway's user reads the server key through the group `sekisho` (the package's units).
+void share_with_gateway(const fs::path& config_path, const fs::path& dir, const fs::path& key) {
+  if (const auto gid = packaged_group(config_path)) {
+    if (::chown(dir.c_str(), 0, *gid) == 0) ::chmod(dir.c_str(), 0750);
+    if (::chown(key.c_str(), 0, *gid) == 0) ::chmod(key.c_str(), 0640);
   }
 }
 
@@ -95,7 +118,7 @@ result<void> ensure_certificates(const fs::path& config_path, const config& cfg)
   }
   if (need_server) {
     if (auto r = issue_server_certificate(ca_cert, ca_key, first.hosts, first.cert_file, first.key_file); !r) return r;
-    share_with_gateway(first.key_file.parent_path(), first.key_file);
+    share_with_gateway(config_path, first.key_file.parent_path(), first.key_file);
     std::cout << "created  " << first.cert_file.string() << " (for";
     for (const auto& h : first.hosts) std::cout << " " << h;
     std::cout << ")\n";
@@ -137,6 +160,7 @@ int run_init(const args& a, const fs::path& config_path) {
   std::cout << (new_db ? "created  " : "kept     ") << cfg->database.string() << (new_db ? "\n" : " (exists)\n");
 
   if (auto r = ensure_certificates(config_path, *cfg); !r) return fail(r.message());
+  give_to_state_owner(cfg->state_dir);
 
   auto ctx = admin_context::open(config_path, true);
   if (!ctx) return fail(ctx.message());

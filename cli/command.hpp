@@ -23,6 +23,7 @@ std::vector<command> user_commands();
 std::vector<command> factor_commands();
 std::vector<command> audit_commands();
 std::vector<command> backup_commands();
+std::vector<command> rotate_keys_commands();
 std::vector<command> daemon_commands();
 std::vector<command> gateway_commands();
 std::vector<command> run_commands();

@@ -15,7 +15,7 @@ namespace {
 
 std::vector<command> every_command() {
   std::vector<command> all;
-  for (auto part : {init_commands, user_commands, factor_commands, audit_commands, backup_commands, daemon_commands, gateway_commands, run_commands, session_commands, break_glass_commands, host_commands})
+  for (auto part : {init_commands, user_commands, factor_commands, audit_commands, backup_commands, rotate_keys_commands, daemon_commands, gateway_commands, run_commands, session_commands, break_glass_commands, host_commands})
     for (auto& c : part()) all.push_back(c);
   return all;
 }

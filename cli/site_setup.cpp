@@ -98,6 +98,13 @@ std::string site_config(std::string text, const site& s, const std::string& cert
   return text;
 }
 
+std::string packaged_config(std::string text) {
+  replace_line(text, "socket = \"authd.sock\"", "socket = \"/run/sekisho/authd.sock\"");
+  replace_line(text, "clients = [\"root\"]", "clients = [\"root\", \"sekisho-gw\"]");
+  replace_line(text, "[gateway]\n", "[gateway]\naccess_log = \"/var/log/sekisho/access.log\"\n");
+  return text;
+}
+
 std::string time_zone_note() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};

@@ -26,6 +26,10 @@ result<std::optional<site>> site_from(const args& a);
 std::string site_config(std::string config_text, const site& s, const std::string& cert_file,
                         const std::string& key_file);
 
+// The Debian package's layout (config dir group `sekisho`, user `sekisho-gw`): authd's socket in /run/sekisho
+// where the gateway's group reaches it, the gateway among authd's clients, the access log in /var/log/sekisho.
+std::string packaged_config(std::string config_text);
+
 // A warning (both languages) when the local time zone is not Japan's, else "".
 std::string time_zone_note();
 

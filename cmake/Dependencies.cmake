@@ -13,6 +13,8 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
 # WebAuthn: libfido2 verifies signatures and attestation statements; libcbor parses what it does not.
 pkg_check_modules(FIDO2 REQUIRED IMPORTED_TARGET libfido2)
 pkg_check_modules(CBOR REQUIRED IMPORTED_TARGET libcbor)
+# sd_notify: readiness, reload and watchdog under systemd (core/notify only).
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(SEKISHO_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

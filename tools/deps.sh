@@ -8,6 +8,8 @@ packages=(
   # libraries
   libssl-dev libsqlite3-dev libsodium-dev liboath-dev libqrencode-dev libtoml11-dev
   nlohmann-json3-dev libicu-dev doctest-dev libboost-dev libfido2-dev libcbor-dev libpam0g-dev
+  # sd_notify (readiness, reload, watchdog) for the systemd units (core/notify)
+  libsystemd-dev
   # the password blocklist is built from these lists
   john cracklib-runtime
   # the demo EHR (Python standard library only) and the gateway's certificates in the demo and tests
@@ -22,6 +24,9 @@ packages=(
   # browser tests: Debian's Chromium, driven by playwright-core (from npm) through the DevTools protocol,
   # and a Japanese font so that the screenshots show the pages as a clinic's PC does
   chromium nodejs fonts-ipafont-gothic
+  # package test (tests/integration/package): lintian checks the .deb; dpkg-deb and systemd-analyze
+  # (verify, security --offline) come with dpkg and systemd
+  lintian
 )
 
 missing=()

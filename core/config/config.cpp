@@ -24,7 +24,7 @@ using config_detail::table_reader;
 const std::map<std::string, std::set<std::string>>& schema() {
   static const std::map<std::string, std::set<std::string>> s = {
       {"", {"state_dir"}},
-      {"authd", {"socket", "clients", "max_connections", "request_timeout"}},
+      {"authd", {"socket", "clients", "max_connections", "request_timeout", "clock_check"}},
       {"password",
        {"profile", "min_length", "memory_kib", "iterations", "parallelism", "max_concurrent_hashes"}},
       {"totp", {"issuer", "algorithm", "digits", "period", "window"}},
@@ -77,6 +77,7 @@ void read_all(const toml::value& root, config& c) {
   a.string_list("clients", c.authd.clients);
   a.integer("max_connections", c.authd.max_connections, 1, 4096);
   a.duration("request_timeout", c.authd.request_timeout, seconds(1), seconds(600));
+  a.boolean("clock_check", c.authd.clock_check);
 
   auto p = reader_for(root, "password");
   p.choice("profile", c.password.profile,

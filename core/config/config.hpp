@@ -20,6 +20,9 @@ struct authd_config {
   std::vector<std::string> clients{"root"};
   int max_connections = 64;
   std::chrono::seconds request_timeout{10};
+  // Ask the kernel whether NTP keeps the clock synchronised (TOTP depends on it). Off only where the time is kept
+  // another way the kernel does not report (a hypervisor's time sync).
+  bool clock_check = true;
 };
 
 struct password_config {

@@ -91,6 +91,14 @@ authenticator::authenticator(const config& cfg, store::connection_pool& pool, co
       recovery_hasher_(recovery::hash_params(), limiter_),
       throttle_(cfg.throttle) {}
 
+void authenticator::record(store::database& db, const audit::audit_event& e, std::int64_t now) const {
+  store::append_audit(db, audit_key_, e, now);
+  const bool outcome = e.event == "login.second_factor" || (e.event == "login.password" && e.result != "success");
+  // A refusal by the throttle names no factor: at the first step it is still the password's.
+  const auto method = !e.method.empty() ? e.method : e.event == "login.password" ? "password" : "unknown";
+  if (outcome) counters_.count_login(e.channel, method, e.result);
+}
+
 bool authenticator::throttled(store::database& db, const std::string& name, const context& ctx,
                               std::int64_t now, status* result, std::int64_t* retry_after,
                               std::string_view event) {
@@ -98,8 +106,8 @@ bool authenticator::throttled(store::database& db, const std::string& name, cons
   if (v.allowed) return false;
   *result = v.locked ? status::locked : status::throttled;
   *retry_after = v.retry_after;
-  store::append_audit(db, audit_key_,
-                      make_event(event, name, ctx, "", v.locked ? "locked" : "throttled", "too_many_failures"), now);
+  counters_.count_throttled(ctx.channel);
+  record(db, make_event(event, name, ctx, "", v.locked ? "locked" : "throttled", "too_many_failures"), now);
   return true;
 }
 
@@ -108,10 +116,9 @@ void authenticator::fail(store::database& db, const std::string& name, const con
                          audit_fields fields) {
   store::transaction tx(db);
   const int failures = throttle_.record_failure(db, name, ctx.source, now);
-  store::append_audit(db, audit_key_, make_event(event, name, ctx, method, "failure", reason, fields), now);
+  record(db, make_event(event, name, ctx, method, "failure", reason, fields), now);
   if (failures == cfg_.throttle.lock_after)
-    store::append_audit(db, audit_key_, make_event("account.locked", name, ctx, method, "locked", "too_many_failures"),
-                        now);
+    record(db, make_event("account.locked", name, ctx, method, "locked", "too_many_failures"), now);
   tx.commit();
 }
 
@@ -134,7 +141,7 @@ password_outcome authenticator::check_password(std::string_view user, const secr
   out.user_id = u->id;
   out.user = u->name;
   if (u->disabled) {
-    store::append_audit(*db, audit_key_, make_event("login.password", name, ctx, "password", "denied", "disabled"), now);
+    record(*db, make_event("login.password", name, ctx, "password", "denied", "disabled"), now);
     out.result = status::disabled;
     return out;
   }
@@ -146,10 +153,10 @@ password_outcome authenticator::check_password(std::string_view user, const secr
   out.recovery_codes_left = static_cast<int>(store::unused_recovery_codes(*db, u->id).size());
   const bool enrolled = out.has_totp || out.has_webauthn;
   out.result = enrolled ? status::ok : status::not_enrolled;
-  store::append_audit(*db, audit_key_,
-                      make_event("login.password", name, ctx, "password", enrolled ? "success" : "info",
-                                 enrolled ? "password_ok" : "no_second_factor"),
-                      now);
+  record(*db,
+         make_event("login.password", name, ctx, "password", enrolled ? "success" : "info",
+                    enrolled ? "password_ok" : "no_second_factor"),
+         now);
   return out;
 }
 
@@ -225,15 +232,13 @@ factor_outcome authenticator::check_second_factor(std::int64_t user_id, const fa
   store::transaction tx(*db);
   throttle_.record_success(*db, u->name);
   store::record_login(*db, user_id, now);
-  store::append_audit(*db, audit_key_,
-                      make_event("login.second_factor", u->name, ctx, c.method, "success", c.reason,
-                                 {{"credential", c.credential}}),
-                      now);
+  record(*db, make_event("login.second_factor", u->name, ctx, c.method, "success", c.reason, {{"credential", c.credential}}),
+         now);
   if (c.method == "recovery")
-    store::append_audit(*db, audit_key_,
-                        make_event("recovery_code.used", u->name, ctx, "recovery", "info",
-                                   std::to_string(c.recovery_codes_left) + "_left"),
-                        now);
+    record(*db,
+           make_event("recovery_code.used", u->name, ctx, "recovery", "info",
+                      std::to_string(c.recovery_codes_left) + "_left"),
+           now);
   tx.commit();
   out.result = status::ok;
   out.user_id = user_id;
@@ -243,7 +248,7 @@ factor_outcome authenticator::check_second_factor(std::int64_t user_id, const fa
 void authenticator::audit(store::database& db, std::string_view event, std::string_view user, const context& ctx,
                           std::string_view method, std::string_view result, std::string_view reason,
                           audit_fields fields) const {
-  store::append_audit(db, audit_key_, make_event(event, user, ctx, method, result, reason, fields), now_());
+  record(db, make_event(event, user, ctx, method, result, reason, fields), now_());
 }
 
 factor_outcome authenticator::login(std::string_view user, const secret& password, const secret& code,

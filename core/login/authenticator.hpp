@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "core/login/login_counters.hpp"
 #include "core/password/password_hasher.hpp"
 #include "core/seal/keyring.hpp"
 #include "core/store/audit_store.hpp"
@@ -115,6 +116,8 @@ class authenticator {
 
   // The one cap on concurrent Argon2 hashes, shared by passwords and recovery codes.
   const password::hash_limiter& limiter() const { return limiter_; }
+  // Login outcomes since start (login_counters.hpp), for /.sekisho/metrics.
+  const login_counters& counters() const { return counters_; }
   // The same hashers for the steps outside the login path that set a password or issue recovery codes
   // (enrollment), so the one cap holds there too.
   const password::password_hasher& password_hashing() const { return hasher_; }
@@ -125,6 +128,8 @@ class authenticator {
                             int* left);
 
  private:
+  // Appends the record, and counts it when it is a login's outcome: the one place every outcome passes.
+  void record(store::database& db, const audit::audit_event& e, std::int64_t now) const;
   bool throttled(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
                  status* result, std::int64_t* retry_after, std::string_view event);
   void fail(store::database& db, const std::string& name, const context& ctx, std::int64_t now,
@@ -144,6 +149,7 @@ class authenticator {
   password::password_hasher hasher_;
   password::password_hasher recovery_hasher_;
   throttle::throttle throttle_;
+  mutable login_counters counters_;  // counted by record(), which the const audit() uses too
 };
 
 }  // namespace sekisho::login

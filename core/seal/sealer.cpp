@@ -94,9 +94,7 @@ result<secret> unseal(const keyring& keys, std::string_view sealed, const bindin
   for (std::size_t i = 1; i <= id_size; ++i) id = (id << 8) | static_cast<unsigned char>(sealed[i]);
   const secret* key = keys.find(id);
   if (key == nullptr) {
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "%08x", id);
-    return make_error(std::string("sealed with an unknown key (id 0x") + hex + ")");
+    return make_error("sealed with an unknown key (id 0x" + key_id_hex(id) + ")");
   }
   const std::string_view nonce = sealed.substr(1 + id_size, nonce_size);
   const std::string_view body = sealed.substr(header_size, sealed.size() - header_size - tag_size);

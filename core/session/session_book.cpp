@@ -95,4 +95,10 @@ void session_book::forget_expired() {
   store::delete_sessions_expired_before(*db, now, now - seconds_of(settings_.idle_timeout));
 }
 
+store::live_session_counts session_book::live_counts() {
+  const auto now = now_();
+  auto db = pool_.acquire();
+  return store::count_live_sessions(*db, now, now - seconds_of(settings_.idle_timeout));
+}
+
 }  // namespace sekisho::session

@@ -11,6 +11,7 @@
 #include "core/config/config.hpp"
 #include "core/session/session_id.hpp"
 #include "core/store/connection_pool.hpp"
+#include "core/store/session_store.hpp"
 #include "core/util/clock.hpp"
 
 namespace sekisho::session {
@@ -60,6 +61,8 @@ class session_book {
   };
   std::vector<summary> live_for(std::int64_t user_id, std::string_view current_id);
   void forget_expired();
+  // How many sessions are live now (for /.sekisho/metrics): all, and break-glass ones.
+  store::live_session_counts live_counts();
 
  private:
   store::connection_pool& pool_;

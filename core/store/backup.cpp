@@ -1,9 +1,9 @@
 #include "core/store/backup.hpp"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
+#include <cstring>
+#include <string>
 #include <thread>
 
 #include "core/store/schema.hpp"
@@ -34,55 +34,74 @@ std::string first_value(sqlite3* db, const char* sql) {
   return out;
 }
 
-// Reads only: a backup may be on read-only media.
-result<void> check_intact(sqlite3* db, const std::filesystem::path& path) {
-  if (first_value(db, "PRAGMA integrity_check") != "ok") return make_error(path.string() + ": the database is damaged");
+// A private in-memory database, closed (and its pages freed) when this goes.
+struct memory_db {
+  sqlite3* h = nullptr;
+  memory_db() {
+    if (sqlite3_open_v2(":memory:", &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      sqlite3_close(h);
+      h = nullptr;
+    }
+  }
+  ~memory_db() { sqlite3_close(h); }
+  memory_db(const memory_db&) = delete;
+};
+
+// Bytes 18 and 19 of the header say "WAL"; an image must say "rollback journal" or the in-memory
+// VFS cannot read it.
+void mark_rollback_journal(char* image, std::size_t size) {
+  if (size > 19) image[18] = image[19] = 1;
+}
+
+// Loads `image` into `mem` (a copy SQLite owns and frees).
+bool load_image(memory_db& mem, std::string_view image) {
+  auto* buf = static_cast<char*>(sqlite3_malloc64(image.size()));
+  if (!buf) return false;
+  std::memcpy(buf, image.data(), image.size());
+  mark_rollback_journal(buf, image.size());
+  return sqlite3_deserialize(mem.h, "main", reinterpret_cast<unsigned char*>(buf),
+                             static_cast<sqlite3_int64>(image.size()), static_cast<sqlite3_int64>(image.size()),
+                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) == SQLITE_OK;
+}
+
+result<void> check_intact(sqlite3* db, std::string_view label) {
+  const std::string l(label);
+  if (first_value(db, "PRAGMA integrity_check") != "ok") return make_error(l + ": the database is damaged");
   if (first_value(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('users', 'audit_log')") !=
       "2")
-    return make_error(path.string() + ": not a Sekisho database");
+    return make_error(l + ": not a Sekisho database");
   if (std::stoi("0" + first_value(db, "PRAGMA user_version")) > schema_version)
-    return make_error(path.string() + ": the backup is from a newer Sekisho");
+    return make_error(l + ": the backup is from a newer Sekisho");
   return {};
 }
 
 }  // namespace
 
-result<void> backup_to(database& db, const std::filesystem::path& to) {
-  // Create the file first, exclusively and private, so the copy is never world-readable.
-  int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(to.string() + ": cannot create the backup file (does it exist already?)");
-  ::close(fd);
-  try {
-    auto dst = database::open_unmigrated(to);
-    if (auto r = copy_pages(dst.handle(), db.handle()); !r) {
-      std::filesystem::remove(to);
-      return r;
-    }
-    dst.exec("PRAGMA journal_mode = DELETE");  // one self-contained file, no -wal beside it
-    return check_intact(dst.handle(), to);
-  } catch (const store_error& e) {
-    std::error_code ec;
-    std::filesystem::remove(to, ec);
-    return make_error(e.what());
-  }
+result<secret> database_image(database& db) {
+  memory_db mem;
+  if (!mem.h) return make_error("backup failed: out of memory");
+  if (auto r = copy_pages(mem.h, db.handle()); !r) return r.err();
+  sqlite3_int64 size = 0;
+  unsigned char* raw = sqlite3_serialize(mem.h, "main", &size, 0);
+  if (!raw) return make_error("backup failed: cannot serialise the database");
+  secret image(std::string_view(reinterpret_cast<const char*>(raw), static_cast<std::size_t>(size)));
+  wipe_memory(raw, static_cast<std::size_t>(size));
+  sqlite3_free(raw);
+  mark_rollback_journal(image.data(), image.size());
+  return image;
 }
 
-result<void> restore_from(const std::filesystem::path& from, database& db) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(from, ec)) return make_error(from.string() + ": no such backup file");
-  {
-    sqlite3* raw = nullptr;
-    if (sqlite3_open_v2(from.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      sqlite3_close(raw);
-      return make_error(from.string() + ": cannot open the backup");
-    }
-    struct closer {
-      sqlite3* h;
-      ~closer() { sqlite3_close(h); }
-    } guard{raw};
-    if (auto r = check_intact(raw, from); !r) return r;
-    if (auto r = copy_pages(db.handle(), raw); !r) return r;
-  }
+result<void> check_image(std::string_view image, std::string_view label) {
+  memory_db mem;
+  if (!mem.h || !load_image(mem, image)) return make_error(std::string(label) + ": cannot open the database copy");
+  return check_intact(mem.h, label);
+}
+
+result<void> restore_image(std::string_view image, database& db) {
+  memory_db mem;
+  if (!mem.h || !load_image(mem, image)) return make_error("the backup's database cannot be opened");
+  if (auto r = check_intact(mem.h, "the backup's database"); !r) return r;
+  if (auto r = copy_pages(db.handle(), mem.h); !r) return r;
   migrate(db);
   return {};
 }

@@ -61,6 +61,15 @@ void delete_sessions_expired_before(database& db, std::int64_t now, std::int64_t
   st.bind(1, now).bind(2, idle_cutoff).run();
 }
 
+live_session_counts count_live_sessions(database& db, std::int64_t now, std::int64_t idle_cutoff) {
+  auto st = db.prepare(
+      "SELECT COUNT(*), COALESCE(SUM(method = 'break_glass'), 0) FROM sessions WHERE expires_at > ? AND last_seen_at > ?");
+  st.bind(1, now).bind(2, idle_cutoff);
+  live_session_counts out;
+  if (st.step()) out = {st.column_int(0), st.column_int(1)};
+  return out;
+}
+
 std::vector<session_row> list_sessions(database& db) {
   auto st = db.prepare(std::string(select_sessions) + " ORDER BY s.created_at");
   std::vector<session_row> out;

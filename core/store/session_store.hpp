@@ -31,6 +31,12 @@ int delete_user_sessions(database& db, std::int64_t user_id);
 void delete_sessions_expired_before(database& db, std::int64_t now, std::int64_t idle_cutoff);
 std::vector<session_row> list_sessions(database& db);
 std::vector<session_row> sessions_of_user(database& db, std::int64_t user_id);
+// Sessions still live at `now` (expiring after it, seen after `idle_cutoff`): all, and those opened by break-glass.
+struct live_session_counts {
+  std::int64_t all = 0;
+  std::int64_t break_glass = 0;
+};
+live_session_counts count_live_sessions(database& db, std::int64_t now, std::int64_t idle_cutoff);
 // Every session of the user but the one whose hash is `keep_hash`; returns how many ended.
 int delete_other_sessions(database& db, std::int64_t user_id, std::string_view keep_hash);
 

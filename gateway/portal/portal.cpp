@@ -10,8 +10,10 @@
 #include "gateway/portal/break_glass.hpp"
 #include "gateway/portal/changes_page.hpp"
 #include "gateway/portal/enroll.hpp"
+#include "gateway/portal/metrics_page.hpp"
 #include "gateway/portal/portal_cookies.hpp"
 #include "gateway/portal/portal_exchange.hpp"
+#include "gateway/portal/status_pages.hpp"
 #include "gateway/portal/webauthn_script.hpp"
 
 namespace sekisho::gateway {
@@ -148,25 +150,6 @@ awaitable<text_response> logout(const portal_request& r, answer& a, authd_channe
   co_return html(r, a, 200, logged_out_page(a.facts));
 }
 
-text_response plain(const portal_request& r, http::status status, const char* type, std::string body) {
-  text_response res{status, r.version};
-  res.set(http::field::content_type, type);
-  add_own_page_headers(res);
-  res.body() = std::move(body);
-  res.keep_alive(r.keep_alive);
-  res.prepare_payload();
-  return res;
-}
-
-awaitable<text_response> health(const portal_request& r, authd_channel& authd) {
-  json ping;
-  ping["op"] = "ping";
-  const auto reply = co_await authd.call(ping);
-  const bool up = reply && reply->value("ok", false);
-  co_return plain(r, up ? http::status::ok : http::status::service_unavailable, "text/plain; charset=utf-8",
-                  up ? "ok\n" : "authd unreachable\n");
-}
-
 }  // namespace
 
 bool portal_reads_body(http::verb method) { return method == http::verb::post; }
@@ -174,7 +157,8 @@ bool portal_reads_body(http::verb method) { return method == http::verb::post; }
 awaitable<text_response> serve_portal(portal_request r, authd_channel& authd, session_cache& sessions) {
   const auto& path = r.target.path;
   const bool reading = r.method == http::verb::get || r.method == http::verb::head;
-  if (path == "/.sekisho/health" && reading) co_return co_await health(r, authd);
+  if (path == health_path && reading) co_return co_await serve_health(r, authd);
+  if (path == metrics_path && reading) co_return co_await serve_metrics(r, authd);
   if (path == webauthn_script_path && reading)
     co_return plain(r, http::status::ok, "text/javascript; charset=utf-8", std::string(webauthn_script()));
   if (path == "/.sekisho/account" || path.starts_with("/.sekisho/account/"))

@@ -1,5 +1,5 @@
 // The reserved prefix /.sekisho/ on every host: the login pages (password, then the second factor),
-// logout, and health. Every decision is authd's; the portal only shows forms and carries answers.
+// logout, health and metrics. Every decision is authd's; the portal only shows forms and carries answers.
 #pragma once
 #include <string>
 #include <string_view>
@@ -17,6 +17,8 @@
 
 namespace sekisho::gateway {
 
+struct shared_services;
+
 struct portal_request {
   const request_target& target;
   boost::beast::http::verb method;
@@ -30,6 +32,9 @@ struct portal_request {
   long break_glass_minutes = 60;      // break_glass.session_lifetime, for the page to say
   bool passkey_login_offered = false;  // webauthn.passkey_login: the login page offers a passkey alone
   const http_url* break_glass_webhook = nullptr;  // break_glass.webhook_url, when set
+  bool from_loopback = false;                      // `source` is on this box: may read /.sekisho/metrics
+  const session_identity* who = nullptr;           // the session the request carries, if any
+  const shared_services* workers = nullptr;        // every worker's counters, for /.sekisho/metrics
 };
 
 // Whether the request carries a body the portal reads (a form POST).

@@ -82,6 +82,16 @@ text_response see_other(const portal_request& r, answer& a, const std::string& l
   return res;
 }
 
+text_response plain(const portal_request& r, http::status status, std::string_view type, std::string body) {
+  text_response res{status, r.version};
+  res.set(http::field::content_type, type);
+  add_own_page_headers(res);
+  res.body() = std::move(body);
+  res.keep_alive(r.keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
 notice notice_for(const std::string& result, notice otherwise) {
   if (result == "throttled") return notice::throttled;
   if (result == "locked") return notice::locked;

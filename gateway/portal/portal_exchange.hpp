@@ -27,6 +27,8 @@ bool own_form(const portal_request& r, const form_fields& form);
 
 text_response html(const portal_request& r, answer& a, unsigned status, std::string body);
 text_response see_other(const portal_request& r, answer& a, const std::string& location);
+// A page that is not HTML (health, metrics, the WebAuthn script), with the gateway's own-page headers.
+text_response plain(const portal_request& r, boost::beast::http::status status, std::string_view type, std::string body);
 
 std::string field(const form_fields& form, const char* name);
 // An authd request carrying where it comes from (for throttling and the audit trail).

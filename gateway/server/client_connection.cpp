@@ -6,6 +6,7 @@
 #include "core/util/secret.hpp"
 
 #include "gateway/portal/form.hpp"
+#include "gateway/portal/metrics_page.hpp"
 #include "gateway/portal/portal.hpp"
 #include "gateway/http/admission.hpp"
 #include "gateway/http/client_address.hpp"
@@ -42,6 +43,12 @@ ip_address peer_address(const tcp_socket& s) {
   const auto ep = s.remote_endpoint(ec);
   auto a = parse_ip_address(ec ? std::string("::") : ep.address().to_string());
   return a ? *a : ip_address{};
+}
+
+// A finished request goes to the access log and the worker's counters alike.
+void record(worker& w, const access_record& log) {
+  w.metrics().record_request(log);
+  if (w.shared().log) w.shared().log->write(log);
 }
 
 // Sends one of the gateway's own responses and records its status for the access log.
@@ -133,6 +140,9 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
       pr.break_glass_minutes = static_cast<long>(pool->state().settings.break_glass.session_lifetime.count() / 60);
       pr.passkey_login_offered = pool->state().settings.webauthn.passkey_login;
       if (const auto& bg = pool->state().settings.break_glass; !bg.webhook_url.empty()) pr.break_glass_webhook = &bg.webhook;
+      pr.from_loopback = is_loopback_address(source);
+      pr.who = who.get();
+      pr.workers = &w.shared();
       if (portal_reads_body(req.method())) {
         auto body = co_await read_form_body(client, buffer, parser, timeout);
         if (!body) co_return co_await send(client, error_page(413, version, false), timeout, log);
@@ -230,13 +240,13 @@ awaitable<void> serve_client(worker& w, tcp_socket socket) {
         co_await send(client, error_page(431, 11, false), g.header_timeout, log);
       else
         log.status = 408;
-      if (w.shared().log) w.shared().log->write(log);
+      record(w, log);
       break;
     }
     const auto started = clock::now();
     const bool again = co_await serve_request(w, client, buffer, head.size, peer, peer_text, log);
     log.total_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
-    if (w.shared().log) w.shared().log->write(log);
+    record(w, log);
     if (!again || w.draining()) break;
     if (buffer.size() == 0) buffer.shrink_to_fit();  // idle connections hold no buffer: 1,000 of them fit in little RSS
   }

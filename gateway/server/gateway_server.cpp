@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/notify/service_notify.hpp"
 #include "gateway/server/client_connection.hpp"
 #include "gateway/server/pam_listener.hpp"
 #include "gateway/server/redirect_listener.hpp"
@@ -93,6 +94,8 @@ class server {
     signals_.add(SIGHUP);
     wait_for_signal();
     say("ready");
+    service_notify::ready();
+    feed_watchdog(service_notify::watchdog_interval());
     control_.run();
     for (auto& g : guards) g.reset();
     for (auto& w : workers_) w->io().stop();
@@ -125,7 +128,9 @@ class server {
     signals_.async_wait([this](const error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
+        service_notify::reloading();
         reload();
+        service_notify::ready();
         wait_for_signal();
         return;
       }
@@ -142,7 +147,18 @@ class server {
     say("reloaded " + config_path_.string() + " (listen addresses change only on restart)");
   }
 
+  // systemd's watchdog, fed from the control loop: if that loop hangs, systemd restarts the gateway.
+  void feed_watchdog(std::chrono::seconds every) {
+    if (every.count() == 0) return;
+    service_notify::watchdog();
+    watchdog_.expires_after(every);
+    watchdog_.async_wait([this, every](const error_code& ec) {
+      if (!ec) feed_watchdog(every);
+    });
+  }
+
   void drain() {
+    service_notify::stopping();
     say("stopping: no new connections; waiting up to " + std::to_string(drain_timeout_.count()) +
         " s for requests in flight");
     asio::post(workers_.front()->io(), [this] {
@@ -174,6 +190,7 @@ class server {
   asio::io_context control_{1};
   asio::signal_set signals_;
   steady_timer timer_{control_};
+  steady_timer watchdog_{control_};
   std::chrono::seconds drain_timeout_{};
   std::chrono::steady_clock::time_point deadline_;
 };

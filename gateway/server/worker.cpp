@@ -10,8 +10,10 @@ worker::worker(std::shared_ptr<const gateway_state> state, shared_services& shar
     : io_(1),
       shared_(shared),
       pool_(std::make_shared<upstream_pool>(io_, state)),
-      authd_(io_, state->settings.authd.socket, std::chrono::milliseconds(2000)),
-      sessions_(authd_, state->settings.gateway.session_cache_ttl) {}
+      authd_(io_, state->settings.authd.socket, std::chrono::milliseconds(2000), &metrics_),
+      sessions_(authd_, state->settings.gateway.session_cache_ttl) {
+  shared_.workers.push_back(this);
+}
 
 void worker::adopt(tcp_socket socket) {
   asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);
@@ -33,6 +35,14 @@ void worker::begin_drain() {
     }
     idle_.clear();
   });
+}
+
+awaitable<gateway_metrics> gather_metrics(const shared_services& shared) {
+  gateway_metrics total;
+  for (worker* w : shared.workers)
+    total += co_await asio::co_spawn(
+        w->io(), [w]() -> awaitable<gateway_metrics> { co_return w->metrics(); }, use_awaitable);
+  co_return total;
 }
 
 }  // namespace sekisho::gateway

@@ -4,21 +4,26 @@
 #include <atomic>
 #include <memory>
 #include <set>
+#include <vector>
 
 #include "gateway/net/asio.hpp"
 #include "gateway/proxy/relay_buffers.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/gateway_state.hpp"
+#include "gateway/server/metrics.hpp"
 #include "gateway/session/authd_channel.hpp"
 #include "gateway/session/session_cache.hpp"
 
 namespace sekisho::gateway {
 
+class worker;
+
 // What every worker shares: read-mostly, thread-safe.
 struct shared_services {
   access_log* log = nullptr;
   std::atomic<int> connections{0};  // open client connections, all workers
+  std::vector<worker*> workers;     // each worker adds itself when made, before any thread runs; then read-only
 };
 
 class worker {
@@ -32,6 +37,8 @@ class worker {
   session_cache& sessions() { return sessions_; }
   authd_channel& authd() { return authd_; }
   relay_buffers& buffers() { return buffers_; }
+  // This worker's counters: touch only on its own thread (gather_metrics reads them there).
+  gateway_metrics& metrics() { return metrics_; }
 
   // Thread-safe: each posts to the worker's own thread.
   void adopt(tcp_socket socket);
@@ -48,10 +55,15 @@ class worker {
   asio::io_context io_;
   shared_services& shared_;
   std::shared_ptr<upstream_pool> pool_;
+  gateway_metrics metrics_;  // before authd_, which counts its calls here
   authd_channel authd_;
   session_cache sessions_;
   std::set<tcp_socket*> idle_;
   bool draining_ = false;
 };
+
+// Every worker's counters added up, each copied on its own thread (no lock on the request path). Runs on the
+// calling worker's thread and returns there.
+awaitable<gateway_metrics> gather_metrics(const shared_services& shared);
 
 }  // namespace sekisho::gateway

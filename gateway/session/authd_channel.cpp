@@ -39,12 +39,24 @@ struct wiped_frame {
 
 }  // namespace
 
-authd_channel::authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout)
-    : io_(io), path_(std::move(socket)), timeout_(timeout) {}
+authd_channel::authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout,
+                             gateway_metrics* metrics)
+    : io_(io), path_(std::move(socket)), timeout_(timeout), metrics_(metrics) {}
 
 awaitable<result<nlohmann::json>> authd_channel::call(const nlohmann::json& request) {
   const wiped_frame wiped{authd::encode_frame(request)};
-  const std::string& frame = wiped.text;
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = co_await exchange(wiped.text);
+  if (metrics_ != nullptr) {
+    const auto op = request.find("op");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_->record_authd_call(op != request.end() && op->is_string() ? op->get_ref<const std::string&>() : "?",
+                                took.count(), static_cast<bool>(reply));
+  }
+  co_return reply;
+}
+
+awaitable<result<nlohmann::json>> authd_channel::exchange(const std::string& frame) {
   // An idle connection may have been closed by authd (its request_timeout): one retry on a fresh one.
   while (!idle_.empty()) {
     auto s = std::move(idle_.back());

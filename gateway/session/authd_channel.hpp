@@ -11,12 +11,15 @@
 
 #include "core/util/result.hpp"
 #include "gateway/net/asio.hpp"
+#include "gateway/server/metrics.hpp"
 
 namespace sekisho::gateway {
 
 class authd_channel {
  public:
-  authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout);
+  // `metrics`, when given, gets each call's latency by op (the worker's own counters: same thread).
+  authd_channel(asio::io_context& io, std::filesystem::path socket, std::chrono::milliseconds timeout,
+                gateway_metrics* metrics = nullptr);
 
   awaitable<result<nlohmann::json>> call(const nlohmann::json& request);
 
@@ -24,10 +27,12 @@ class authd_channel {
 
  private:
   awaitable<result<nlohmann::json>> call_on(socket_type& s, const std::string& frame);
+  awaitable<result<nlohmann::json>> exchange(const std::string& frame);
 
   asio::io_context& io_;
   std::filesystem::path path_;
   std::chrono::milliseconds timeout_;
+  gateway_metrics* metrics_;
   std::vector<std::unique_ptr<socket_type>> idle_;
 };
 

@@ -59,9 +59,9 @@ expect_contains "names record 5" "record 5" "$out"
 sqlite3 "$WORK/state/sekisho.db" "UPDATE audit_log SET user=(SELECT user FROM audit_log WHERE seq=4) WHERE seq=5" || true
 last=$(sqlite3 "$WORK/state/sekisho.db" "SELECT max(seq) FROM audit_log")
 
-out=$(sk backup "$WORK/backup.db") && pass || fail "backup while authd runs: $out"
-[ "$(stat -c %a "$WORK/backup.db")" = 600 ] && pass || fail "backup is not 0600"
-expect_exit 1 "backup refuses to overwrite" sk backup "$WORK/backup.db"
+out=$(echo "Hakone-Sekisho-1619" | sk backup "$WORK/backup.skb") && pass || fail "backup while authd runs: $out"
+[ "$(stat -c %a "$WORK/backup.skb")" = 600 ] && pass || fail "backup is not 0600"
+expect_exit 1 "backup refuses to overwrite" sk backup "$WORK/backup.skb" --passphrase-file /dev/null
 echo junk >"$WORK/junk.db"
 expect_exit 1 "restore refuses junk" sk restore "$WORK/junk.db"
 finish

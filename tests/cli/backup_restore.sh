@@ -1,6 +1,7 @@
-# Backup and restore round trip: accounts, password hashes and factors come back exactly and still
-# log in through authd; the audit chain verifies; restore refuses while authd runs, and refuses a
-# backup from a newer Sekisho. Also: authd forgets stale per-address failure counts when it starts.
+# Backup and restore round trip on the same machine: accounts, password hashes and factors come back
+# exactly and still log in through authd; the audit chain verifies; restore refuses while authd runs.
+# Backups are always encrypted (the passphrase here comes on standard input); backup_new_machine.sh
+# covers the file's checks. Also: authd forgets stale per-address failure counts when it starts.
 source "$(dirname "$0")/lib.sh"
 command -v oathtool >/dev/null || { echo "FAIL: oathtool is not installed (tools/deps.sh installs it)"; exit 1; }
 DB="$WORK/state/sekisho.db"
@@ -17,7 +18,8 @@ echo 'Fuji-Yama#2026x' | sk user passwd doctor >/dev/null
 state() { sqlite3 "$DB" "SELECT * FROM users; SELECT * FROM totp_credentials; SELECT * FROM recovery_codes;"; }
 users_before=$(sk user list)
 state_before=$(state)
-out=$(sk backup "$WORK/backup.db") && pass || fail "backup: $out"
+PASS='Hakone-Sekisho-1619'
+out=$(echo "$PASS" | sk backup "$WORK/backup.skb") && pass || fail "backup: $out"
 
 # Change the state: a user deleted, one added, a password changed, a recovery code spent.
 sk user delete doctor >/dev/null
@@ -37,17 +39,12 @@ done
 out=$(login nurse 'Ume-Hana#2026x' "$rc") && pass || fail "recovery code with the new password: $out"
 
 # Not under a running authd; nothing is changed.
-expect_exit 1 "restore refuses while authd runs" sk restore "$WORK/backup.db"
+expect_exit 1 "restore refuses while authd runs" sk restore "$WORK/backup.skb"
 expect_contains "and says why" "authd is running" "$out"
 expect_contains "nothing was restored" "intern" "$(sk user list)"
 stop_authd
 
-cp "$WORK/backup.db" "$WORK/newer.db"
-sqlite3 "$WORK/newer.db" "PRAGMA user_version = 999"
-expect_exit 1 "restore refuses a backup from a newer Sekisho" sk restore "$WORK/newer.db"
-expect_contains "and says so" "newer" "$out"
-
-out=$(sk restore "$WORK/backup.db") && pass || fail "restore: $out"
+out=$(echo "$PASS" | sk restore "$WORK/backup.skb") && pass || fail "restore: $out"
 [ "$(sk user list)" = "$users_before" ] && pass || fail "user list after restore: $(sk user list)"
 [ "$(state)" = "$state_before" ] && pass || fail "users, TOTP credentials or recovery codes differ after restore"
 out=$(sk audit verify) && pass || fail "audit verify after restore: $out"

@@ -37,9 +37,11 @@ start_authd || true
 "$SEKISHO" --config "$CONFIG" gateway >>"$WORK/gateway.log" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 100); do grep -q "sekisho gateway: ready" "$WORK/gateway.log" && break; sleep 0.1; done
+# curl verifies the certificate against the local CA alone; the page says ok, or (this machine's kernel
+# may not count its clock as synchronised) names the clock.
 out=$(curl -sS --cacert "$tls/ca.pem" --resolve "ehr.clinic.test:$port:127.0.0.1" \
-          "https://ehr.clinic.test:$port/.sekisho/health" 2>&1)
-expect_contains "the gateway serves HTTPS with init's certificate, trusted through the local CA" "ok" "$out"
+          "https://ehr.clinic.test:$port/.sekisho/health" 2>&1) && pass || fail "HTTPS with init's certificate: $out"
+grep -qxE "ok|clock not synchronised" <<<"$out" && pass || fail "health answered: $out"
 
 # The wizard: no flags, a terminal on standard input (script gives one), answers typed line by line.
 wizard="$WORK/wizard"

@@ -102,3 +102,35 @@ TEST_CASE("retired keys are found by id; unknown ids are not") {
   CHECK(keys->current_id() != old_keys->current_id());  // the new key still seals
   CHECK(keys->find(keys->current_id() ^ 1u) == nullptr);
 }
+
+TEST_CASE("retired keys on disk are loaded with the master key; a bad retired directory is refused") {
+  test::temp_dir dir;
+  const auto master = dir.path() / "master.key";
+  REQUIRE(seal::keyring::create(master).ok());
+  const secret old_key(std::string(32, 'o'));
+  REQUIRE(seal::keyring::retire(master, old_key).ok());
+  const auto retired = seal::retired_key_dir(master);
+  CHECK(retired == dir.path() / "master.key.retired");
+  CHECK(fs::exists(retired / (seal::key_id_hex(seal::key_id(old_key.view())) + ".key")));
+  dir.write("master.key.retired/0badf00d.key.tmp", "a leftover of an interrupted write");
+
+  auto keys = seal::keyring::load(master);
+  REQUIRE_MESSAGE(keys.ok(), keys.message());
+  CHECK(keys->find(seal::key_id(old_key.view())) != nullptr);
+  CHECK(keys->retired().size() == 1);
+
+  // Installing a new current key: the master key file is replaced whole.
+  const secret next(std::string(32, 'x'));
+  REQUIRE(seal::keyring::install(master, next).ok());
+  CHECK(read_all(master) == std::string(32, 'x'));
+  CHECK((fs::status(master).permissions() & fs::perms::mask) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK_FALSE(fs::exists(dir.path() / "master.key.tmp"));
+
+  fs::permissions(retired, fs::perms::group_read | fs::perms::group_exec, fs::perm_options::add);
+  auto open_dir = seal::keyring::load(master);
+  REQUIRE_FALSE(open_dir.ok());
+  CHECK(open_dir.message().find("chmod 700") != std::string::npos);
+  fs::permissions(retired, fs::perms::group_all, fs::perm_options::remove);
+  dir.write("master.key.retired/00000000.key", "short");
+  CHECK_FALSE(seal::keyring::load(master).ok());
+}

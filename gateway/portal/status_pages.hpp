@@ -1,0 +1,28 @@
+// The portal's pages for monitoring: /.sekisho/health (no login; authd reachable, its database writable, the clock
+// synchronised) and /.sekisho/metrics (Prometheus text; loopback clients and admins only).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/result.hpp"
+#include "gateway/portal/portal.hpp"
+
+namespace sekisho::gateway {
+
+inline constexpr std::string_view health_path = "/.sekisho/health";
+
+// 200 "ok\n" when authd answered "health" and all is well; otherwise 503 and one line per problem:
+// "authd unreachable", "database not writable", "clock not synchronised".
+struct health_verdict {
+  unsigned status = 503;
+  std::string body;
+};
+health_verdict judge_health(const result<nlohmann::json>& reply);
+
+awaitable<text_response> serve_health(const portal_request& r, authd_channel& authd);
+// 403 unless may_read_metrics; otherwise every worker's counters summed and authd's "metrics" reply, rendered.
+awaitable<text_response> serve_metrics(const portal_request& r, authd_channel& authd);
+
+}  // namespace sekisho::gateway

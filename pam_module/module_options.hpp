@@ -35,7 +35,7 @@ struct remote_server {
 struct module_options {
   prompt_mode mode = prompt_mode::prompt;
   first_pass password = first_pass::ask;
-  std::string socket = "/var/lib/sekisho/authd.sock";
+  std::string socket = "/run/sekisho/authd.sock";
   std::optional<remote_server> remote;  // set: the gateway's PAM listener instead of the local socket
   std::chrono::milliseconds timeout{10'000};
   bool ignore_unenrolled = false;  // not enrolled: PAM_IGNORE instead of a failure

@@ -24,7 +24,7 @@ from pam_harness import (PASSWORD, Authd, Codes, Process, Services, at_cleanup, 
 CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "config")
 SHIPPED_SSHD = os.path.realpath(os.path.join(CONFIG, "sshd", "sekisho.conf"))
 SHIPPED_PAM = os.path.realpath(os.path.join(CONFIG, "pam.d", "sshd-sekisho"))
-SHIPPED_SOCKET = "/var/lib/sekisho/authd.sock"
+SHIPPED_SOCKET = "/run/sekisho/authd.sock"
 CODE_PROMPT = "認証アプリの確認コード（または回復コード） / Code from your authenticator app (or a recovery code): "
 PASSWORD_PROMPT = "パスワード / Password: "
 ASKPASS = """#!/bin/sh

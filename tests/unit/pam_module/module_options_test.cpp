@@ -25,7 +25,7 @@ TEST_CASE("no options: prompt mode, the password asked here, the default socket,
   REQUIRE(o);
   CHECK(o->mode == prompt_mode::prompt);
   CHECK(o->password == first_pass::ask);
-  CHECK(o->socket == "/var/lib/sekisho/authd.sock");
+  CHECK(o->socket == "/run/sekisho/authd.sock");
   CHECK(o->timeout == std::chrono::seconds(10));
   CHECK_FALSE(o->ignore_unenrolled);
   CHECK(o->ignore_group.empty());

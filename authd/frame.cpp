@@ -9,22 +9,17 @@
 #include <vector>
 
 namespace sekisho::authd {
-namespace {
-
-
-std::uint32_t read_be32(std::string_view b) {
+std::uint32_t frame_length(std::string_view b) {
   return static_cast<std::uint32_t>(static_cast<unsigned char>(b[0])) << 24 |
          static_cast<std::uint32_t>(static_cast<unsigned char>(b[1])) << 16 |
          static_cast<std::uint32_t>(static_cast<unsigned char>(b[2])) << 8 |
          static_cast<std::uint32_t>(static_cast<unsigned char>(b[3]));
 }
 
-}  // namespace
-
 decoded_frame decode_frame(std::string_view received) {
   decoded_frame d;
   if (received.size() < frame_header_bytes) return d;
-  const std::uint32_t length = read_be32(received);
+  const std::uint32_t length = frame_length(received);
   if (length > max_frame_bytes) {
     d.status = frame_status::too_large;
     return d;

@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ struct decoded_frame {
   std::string_view body;     // valid when complete; points into the received bytes
   std::size_t frame_size = 0;  // header + body, once the header is known (0 before)
 };
+
+// The body length a frame's 4-byte header announces (`header` holds at least those 4 bytes).
+std::uint32_t frame_length(std::string_view header);
 
 // Looks at the bytes received so far and says whether they start with a whole frame.
 decoded_frame decode_frame(std::string_view received);

@@ -1,42 +1,22 @@
 #include "cli/passphrase.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "cli/terminal.hpp"
 #include "core/password/normalize.hpp"
+#include "core/util/root_only_file.hpp"
 
 namespace sekisho::cli {
 namespace {
 
 constexpr std::size_t max_file_bytes = 4096;
 
-// The first line of a regular file (not a symlink) owned by root or us, mode 0600 or 0400: the same
-// rule as pam_sekisho.so's token_file.
+// The first line of a root-only file (root_only_file.hpp: the rule of pam_sekisho.so's token_file too).
 result<secret> read_passphrase_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return make_error("--passphrase-file " + path + ": " + std::strerror(errno));
-  struct stat st {};
-  secret text;
-  text.resize(max_file_bytes + 1);
-  ssize_t n = -1;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_uid == 0 || st.st_uid == ::geteuid()) &&
-      (st.st_mode & 077) == 0)
-    n = ::read(fd, text.data(), max_file_bytes + 1);
-  ::close(fd);
-  if (n < 0)
-    return make_error("--passphrase-file " + path +
-                      ": must be a regular file owned by root and readable by no one else (chmod 600)");
-  if (static_cast<std::size_t>(n) > max_file_bytes) return make_error("--passphrase-file " + path + ": too large");
-  std::size_t len = 0;
-  while (len < static_cast<std::size_t>(n) && text.data()[len] != '\n') ++len;
-  if (len > 0 && text.data()[len - 1] == '\r') --len;
-  text.resize(len);
-  return text;
+  auto text = read_root_only_file(path, "--passphrase-file", max_file_bytes);
+  if (!text) return text.err();
+  auto line = text->view();
+  line = line.substr(0, line.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return secret(line);
 }
 
 }  // namespace

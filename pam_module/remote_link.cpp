@@ -1,11 +1,9 @@
 #include "pam_module/remote_link.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "authd/frame.hpp"
+#include "core/util/root_only_file.hpp"
 
 namespace sekisho::pam {
 namespace {
@@ -142,18 +141,9 @@ bool expect_host(SSL* ssl, const std::string& host) {
 }  // namespace
 
 result<secret> read_token_file(const std::string& path) {
-  // O_NONBLOCK: a FIFO put there must not hang the login (it is refused below, as is anything not regular).
-  fd_closer f{::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
-  if (f.fd < 0) return make_error("token_file " + path + ": " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return make_error("token_file " + path + ": not a regular file");
-  if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 077) != 0)
-    return make_error("token_file " + path + ": must be owned by root and readable by no one else (chmod 600)");
-  secret token;
-  token.resize(max_token_bytes + 1);
-  const auto n = ::read(f.fd, token.data(), token.size());
-  if (n <= 0 || static_cast<std::size_t>(n) > max_token_bytes) return make_error("token_file " + path + ": empty or too large");
-  auto text = token.view().substr(0, static_cast<std::size_t>(n));
+  auto token = read_root_only_file(path, "token_file", max_token_bytes);
+  if (!token) return token.err();
+  auto text = token->view();
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   if (text.empty()) return make_error("token_file " + path + ": empty");
   return secret(text);
@@ -181,8 +171,7 @@ result<nlohmann::json> call_remote(const remote_server& server, const nlohmann::
   char header[authd::frame_header_bytes];
   if (!read_exactly(ssl.get(), socket.fd, header, sizeof header, until))
     return make_error(server.host + ":" + server.port + " did not answer in time");
-  const auto byte = [&](int i) { return static_cast<std::size_t>(static_cast<unsigned char>(header[i])); };
-  const std::size_t length = (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
+  const std::size_t length = authd::frame_length({header, sizeof header});
   if (length == 0 || length > authd::max_frame_bytes) return make_error(server.host + " sent a malformed reply");
   std::string body(length, '\0');
   if (!read_exactly(ssl.get(), socket.fd, body.data(), length, until))

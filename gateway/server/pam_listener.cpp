@@ -36,8 +36,7 @@ awaitable<std::optional<secret>> read_request(tls_stream& client, std::chrono::s
   client.expires_after(wait);
   co_await asio::async_read(client, asio::buffer(header), with_error(ec));
   if (ec) co_return std::nullopt;
-  const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
-                             (std::size_t{header[2]} << 8) | std::size_t{header[3]};
+  const std::size_t length = authd::frame_length({reinterpret_cast<const char*>(header), sizeof header});
   if (length == 0 || length > max_pam_frame_bytes) co_return std::nullopt;
   secret body;
   body.resize(length);

@@ -87,8 +87,7 @@ awaitable<result<nlohmann::json>> authd_channel::call_on(socket_type& s, const s
   unsigned char header[authd::frame_header_bytes];
   co_await asio::async_read(s, asio::buffer(header), with_error(ec));
   if (ec) co_return make_error("authd: " + ec.message());
-  const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
-                             (std::size_t{header[2]} << 8) | std::size_t{header[3]};
+  const std::size_t length = authd::frame_length({reinterpret_cast<const char*>(header), sizeof header});
   if (length == 0 || length > authd::max_frame_bytes) co_return make_error("authd: bad reply frame");
   std::string body(length, '\0');
   co_await asio::async_read(s, asio::buffer(body), with_error(ec));

@@ -24,9 +24,9 @@ packages=(
   # browser tests: Debian's Chromium, driven by playwright-core (from npm) through the DevTools protocol,
   # and a Japanese font so that the screenshots show the pages as a clinic's PC does
   chromium nodejs fonts-ipafont-gothic
-  # package test (tests/integration/package): lintian checks the .deb; dpkg-deb and systemd-analyze
-  # (verify, security --offline) come with dpkg and systemd
-  lintian
+  # package test (tests/integration/package): lintian checks the .deb; dpkg-deb comes with dpkg, and
+  # systemd-analyze (verify, security --offline) and adduser (the postinst) are listed for minimal images
+  lintian systemd adduser
 )
 
 missing=()

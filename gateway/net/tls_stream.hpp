@@ -68,6 +68,24 @@ class tls_stream {
                  std::forward<Token>(token));
   }
 
+  // The same, but waiting for the socket first: for when an attempt at once (read_now) would have blocked.
+  template <class Token>
+  auto async_wait_and_read_some(asio::mutable_buffer b, Token&& token) {
+    return start(direction::read,
+                 [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); },
+                 std::forward<Token>(token), tcp_socket::wait_read);
+  }
+
+  // One attempt at once, without waiting: the request path tries these first and waits through the
+  // async operations only when OpenSSL must wait for the socket (then asio::error::would_block). A write
+  // that would block must be retried with the same bytes, which the async write then does.
+  std::size_t read_now(asio::mutable_buffer b, error_code& ec) {
+    return now([b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); }, ec);
+  }
+  std::size_t write_now(asio::const_buffer b, error_code& ec) {
+    return now([b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), b.size(), &n); }, ec);
+  }
+
   // Small buffers (a response head and a short body come as many) are gathered into one TLS record,
   // as beast::flat_stream does for asio's stream; a large first buffer is written as it is.
   template <class ConstBufferSequence, class Token>
@@ -135,6 +153,12 @@ class tls_stream {
     return outcome(ret, n);
   }
   step_result outcome(int ret, std::size_t bytes);
+  template <class Action>
+  std::size_t now(Action action, error_code& ec) {
+    const auto r = call(action);
+    ec = r.wait ? error_code(asio::error::would_block) : r.ec;
+    return r.bytes;
+  }
   void arm_timer(direction d);
   error_code after_wait(direction d, error_code ec);
 
@@ -145,6 +169,7 @@ class tls_stream {
     tls_stream* stream;
     Action action;
     direction dir;
+    std::optional<tcp_socket::wait_type> first_wait;  // wait for the socket before the first call
     bool started = false;
     std::optional<step_result> ready;
 
@@ -155,7 +180,7 @@ class tls_stream {
         ec = stream->after_wait(dir, ec);
         if (ec) return self.complete(ec, 0);
       }
-      auto r = stream->call(action);
+      auto r = started || !first_wait ? stream->call(action) : step_result::wait_for(*first_wait);
       if (r.wait) {
         started = true;
         stream->arm_timer(dir);
@@ -169,9 +194,9 @@ class tls_stream {
   };
 
   template <class Action, class Token>
-  auto start(direction d, Action action, Token&& token) {
-    return asio::async_compose<Token, void(error_code, std::size_t)>(operation<Action>{this, std::move(action), d, false, std::nullopt},
-                                                                    token, io_->socket);
+  auto start(direction d, Action action, Token&& token, std::optional<tcp_socket::wait_type> first_wait = std::nullopt) {
+    return asio::async_compose<Token, void(error_code, std::size_t)>(
+        operation<Action>{this, std::move(action), d, first_wait, false, std::nullopt}, token, io_->socket);
   }
 
   std::shared_ptr<io_state> io_;

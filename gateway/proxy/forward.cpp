@@ -1,19 +1,21 @@
 #include "gateway/proxy/forward.hpp"
 
 #include <limits>
+#include <optional>
 
 #include <boost/beast/http/write.hpp>
 
+#include "gateway/http/head_writer.hpp"
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/response_rewrite.hpp"
 #include "gateway/proxy/tunnel.hpp"
 #include "gateway/http/error_pages.hpp"
+#include "gateway/server/read_head.hpp"
 
 namespace sekisho::gateway {
 namespace {
 
 using response_parser = http::response_parser<http::buffer_body>;
-using clock = std::chrono::steady_clock;
 
 constexpr std::size_t max_response_head_bytes = 64 * 1024;
 
@@ -63,6 +65,29 @@ unsigned failure_status(connect_failure f) {
 
 stage upstream_failure(const error_code& ec) { return ec == beast::error::timeout ? stage::timeout : stage::bad_gateway; }
 
+// The response's head, after any informational ones (other than 101): those are dropped, since the
+// gateway answered any Expect itself. Reads into the connection's buffer, where the body's start stays.
+template <class Upstream>
+awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn, std::optional<response_parser>& response,
+                                         bool is_head, io_clock::duration timeout) {
+  for (;;) {
+    error_code ec;
+    const auto size = co_await read_until_head_end(up, conn.buffer, max_response_head_bytes, upstream_connection::read_room,
+                                                   io_clock::now() + timeout, ec);
+    if (ec) co_return ec;
+    response.emplace();
+    response->header_limit(max_response_head_bytes);
+    response->body_limit(std::numeric_limits<std::uint64_t>::max());
+    response->skip(is_head);
+    response->put(asio::buffer(conn.buffer.data().data(), size), ec);
+    if (!ec && !response->is_header_done()) ec = http::error::partial_message;
+    if (ec) co_return ec;
+    conn.buffer.consume(size);
+    const auto status = response->get().result_int();
+    if (status < 100 || status >= 200 || status == 101) co_return ec;
+  }
+}
+
 template <class Upstream>
 awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer& client_buffer, forward_request& r,
                                       const upstream_config& u, Upstream& up, upstream_connection& conn,
@@ -74,44 +99,36 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   error_code ec;
   std::uint64_t bytes_in = 0;
 
-  http::request_serializer<http::buffer_body> request_out{req};
-  beast::get_lowest_layer(up).expires_after(u.connect_timeout + r.client_timeout);
-  co_await http::async_write_header(up, request_out, with_error(ec));
-  if (ec) co_return stopped(conn.reused && bodiless ? stage::retry : stage::bad_gateway);
-  const auto sent_at = clock::now();
-
+  chunk.out.clear();
+  append_head(chunk.out, req);
+  const auto send_timeout = u.connect_timeout + r.client_timeout;
+  if (bodiless) {
+    co_await write_all(up, asio::buffer(chunk.out), io_clock::now() + send_timeout, ec);
+    if (ec) co_return stopped(conn.reused ? stage::retry : stage::bad_gateway);
+  }
+  const auto sent_at = io_clock::now();
   if (!bodiless) {
     client_buffer.reserve(upstream_connection::read_room);  // an upload reads in large pieces too
-    auto relayed = co_await relay_body(client, client_buffer, r.parser, up, request_out, chunk,
-                                       {r.client_timeout, u.response_timeout});
+    parsed_body_source source(client, client_buffer, r.parser, chunk, r.client_timeout);
+    body_writer writer(up, chunk.out, req.chunked(), u.response_timeout);
+    const auto relayed = co_await relay_body(source, writer);
     bytes_in = relayed.bytes;
     if (relayed.failed == relay_failure::source)
       co_return stopped(relayed.ec == http::error::body_limit ? stage::too_large : stage::client_gone);
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
   }
 
-  // Informational responses other than 101 are dropped: the gateway answered any Expect itself.
-  auto response = std::make_unique<response_parser>();
-  for (;;) {
-    response->header_limit(max_response_head_bytes);
-    response->body_limit(std::numeric_limits<std::uint64_t>::max());
-    response->skip(is_head);
-    beast::get_lowest_layer(up).expires_after(u.response_timeout);
-    co_await http::async_read_header(up, conn.buffer, *response, with_error(ec));
-    if (ec) {
-      const bool nothing_came = conn.buffer.size() == 0;
-      co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout
-                                      ? stage::retry
-                                      : upstream_failure(ec));
-    }
-    const auto status = response->get().result_int();
-    if (status < 100 || status >= 200 || status == 101) break;
-    response = std::make_unique<response_parser>();
+  std::optional<response_parser> response;
+  ec = co_await read_response_head(up, conn, response, is_head, u.response_timeout);
+  if (ec) {
+    const bool nothing_came = conn.buffer.size() == 0;
+    co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout ? stage::retry
+                                                                                             : upstream_failure(ec));
   }
   auto& res = response->get();
   upstream_exchange x;
   x.outcome.bytes_in = bytes_in;
-  x.outcome.upstream_time = clock::now() - sent_at;
+  x.outcome.upstream_time = io_clock::now() - sent_at;
   x.outcome.status = res.result_int();
 
   const bool websocket = res.result_int() == 101;
@@ -130,13 +147,13 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
 
   const bool with_banner = !r.banner.empty() && !response->is_done() && banner_fits(res);
   if (with_banner && response->content_length()) res.content_length(*response->content_length() + r.banner.size());
-  http::response_serializer<http::buffer_body> response_out{res};
   x.outcome.client_reusable = res.keep_alive();
-  // A response with a body goes out with its first piece of body, head and body in one TLS record and
-  // one write when the body is small; the head goes alone only when nothing follows it at once.
+  chunk.out.clear();
+  append_head(chunk.out, res);
+  // A response with a body goes out with its first piece of body (body_writer); the head goes alone only
+  // when nothing follows it.
   if (websocket || response->is_done()) {
-    beast::get_lowest_layer(client).expires_after(r.client_timeout);
-    co_await http::async_write_header(client, response_out, with_error(ec));
+    co_await write_all(client, asio::buffer(chunk.out), io_clock::now() + r.client_timeout, ec);
     if (ec) co_return stopped(stage::client_gone);
   }
 
@@ -146,11 +163,19 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
     co_return x;
   }
   if (!response->is_done()) {
-    auto relayed = co_await relay_body(up, conn.buffer, *response, client, response_out, chunk,
-                                       {u.response_timeout, r.client_timeout}, with_banner ? r.banner : std::string_view());
+    body_writer writer(client, chunk.out, res.chunked(), r.client_timeout);
+    const auto banner = with_banner ? r.banner : std::string_view();
+    relay_outcome relayed;
+    if (const auto length = response->content_length(); length && !response->chunked()) {
+      length_body_source source(up, conn.buffer, *length, chunk, u.response_timeout);
+      relayed = co_await relay_body(source, writer, banner);
+    } else {
+      parsed_body_source source(up, conn.buffer, *response, chunk, u.response_timeout);
+      relayed = co_await relay_body(source, writer, banner);
+    }
     x.outcome.bytes_out = relayed.bytes;
     if (relayed.failed != relay_failure::none) {
-      if (!response_out.is_header_done())  // nothing reached the client: it can still get a 502/504
+      if (!writer.started())  // nothing reached the client: it can still get a 502/504
         co_return stopped(relayed.failed == relay_failure::source ? upstream_failure(relayed.ec) : stage::client_gone);
       x.outcome.client_reusable = false;  // the response is cut short: the client must see the close
       co_return x;

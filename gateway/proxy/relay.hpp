@@ -1,32 +1,36 @@
-// Streams a message body from one connection to another through a fixed buffer, the shape of Beast's
-// relay() example: nothing is ever buffered whole, so a 1 GB upload or download costs one buffer.
+// Streams a message body from one connection to another through a fixed buffer: nothing is ever buffered
+// whole, so a 1 GB upload or download costs one buffer. A body with a known length is read as it is,
+// straight into that buffer; chunked bodies, bodies that end with the connection, and request bodies (whose
+// limit the parser enforces) go through Beast's parser. The outgoing framing is written here, with the
+// message's head in front of the first piece, so that a small response leaves in one record and one write.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
+#include "gateway/net/eager_io.hpp"
 
 namespace sekisho::gateway {
 
 namespace http = beast::http;
 
 inline constexpr std::size_t relay_chunk_bytes = 64 * 1024;
-using relay_buffer = std::array<char, relay_chunk_bytes>;
 
-struct relay_deadlines {
-  std::chrono::steady_clock::duration read;   // each read from the source
-  std::chrono::steady_clock::duration write;  // each write to the destination
+// A request's working memory, reused from request to request (relay_buffers).
+struct relay_buffer {
+  std::array<char, relay_chunk_bytes> piece;  // body bytes between a read and a write
+  std::string out;                            // a head and framing, with small pieces gathered behind it
 };
 
 // Which side failed, so the caller can answer 413/502/504 or just close.
@@ -38,76 +42,170 @@ struct relay_outcome {
   std::uint64_t bytes = 0;  // body bytes read from the source
 };
 
-// One piece of body from the source into `chunk`: how many bytes came (0 for a chunk header alone, or the
-// close that ends the body). Some, not all: a streamed body (an event stream, a slow report) goes on as
-// each piece arrives instead of waiting for a full buffer.
+// A body whose length the head gave: what was read with the head, then reads from the socket.
+template <class In>
+class length_body_source {
+ public:
+  length_body_source(In& in, beast::flat_buffer& buffer, std::uint64_t length, relay_buffer& chunk, io_clock::duration timeout)
+      : in_(in), buffer_(buffer), remaining_(length), chunk_(chunk), timeout_(timeout) {}
+
+  bool done() const { return remaining_ == 0; }
+
+  // The next piece, valid until consumed().
+  awaitable<error_code> next(std::string_view& piece) {
+    error_code ec;
+    if (buffer_.size() > 0) {
+      buffered_ = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
+      piece = {static_cast<const char*>(buffer_.data().data()), buffered_};
+    } else {
+      const auto room = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, chunk_.piece.size()));
+      const auto n = co_await read_some(in_, asio::buffer(chunk_.piece.data(), room), io_clock::now() + timeout_, ec);
+      if (ec == asio::error::eof) ec = http::error::partial_message;
+      if (ec) co_return ec;
+      piece = {chunk_.piece.data(), n};
+    }
+    remaining_ -= piece.size();
+    co_return ec;
+  }
+
+  // Bytes past the body stay in the buffer: the connection is then not reused (upstream_pool's still_idle).
+  void consumed() {
+    buffer_.consume(buffered_);
+    buffered_ = 0;
+  }
+
+ private:
+  In& in_;
+  beast::flat_buffer& buffer_;
+  std::uint64_t remaining_;
+  relay_buffer& chunk_;
+  io_clock::duration timeout_;
+  std::size_t buffered_ = 0;
+};
+
+// A body read through Beast's parser, whose head it has parsed: chunked, until close, or a request's.
 template <bool is_request, class In>
-awaitable<error_code> read_piece(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
-                                 relay_buffer& chunk, std::chrono::steady_clock::duration deadline, std::size_t& got) {
-  error_code ec;
-  auto& body = parser.get().body();
-  body.data = chunk.data();
-  body.size = chunk.size();
-  beast::get_lowest_layer(in).expires_after(deadline);
-  co_await http::async_read_some(in, in_buffer, parser, with_error(ec));
-  if (ec == http::error::need_buffer) ec = {};
-  got = chunk.size() - body.size;
-  co_return ec;
-}
+class parsed_body_source {
+ public:
+  parsed_body_source(In& in, beast::flat_buffer& buffer, http::parser<is_request, http::buffer_body>& parser,
+                     relay_buffer& chunk, io_clock::duration timeout)
+      : in_(in), buffer_(buffer), parser_(parser), chunk_(chunk), timeout_(timeout) {}
 
-// Writes `size` bytes at `data` as body through `serializer` (whose message body is `body`); `more` says
-// whether body follows. No data (nullptr) rather than an empty piece: a chunked serializer would write an
-// empty chunk, which reads as the end of the body.
-template <bool is_request, class Out>
-awaitable<error_code> write_piece(Out& out, http::serializer<is_request, http::buffer_body>& serializer,
-                                  http::buffer_body::value_type& body, const char* data, std::size_t size, bool more,
-                                  std::chrono::steady_clock::duration deadline) {
-  error_code ec;
-  body.data = size == 0 ? nullptr : const_cast<char*>(data);
-  body.size = size;
-  body.more = more;
-  beast::get_lowest_layer(out).expires_after(deadline);
-  co_await http::async_write(out, serializer, with_error(ec));
-  if (ec == http::error::need_buffer) ec = {};
-  co_return ec;
-}
+  bool done() const { return parser_.is_done(); }
 
-// The header has already been read by `parser` from `in` and written through `serializer` to `out`.
-// A non-empty `banner` (a break-glass session's HTML page) is written just after the <body> tag, or at the
-// very end when the page has none: the caller grew Content-Length by its size, and the count stays true.
-template <bool is_request, class In, class Out>
-awaitable<relay_outcome> relay_body(In& in, beast::flat_buffer& in_buffer, http::parser<is_request, http::buffer_body>& parser,
-                                    Out& out, http::serializer<is_request, http::buffer_body>& serializer,
-                                    relay_buffer& chunk, relay_deadlines deadlines, std::string_view banner = {}) {
+  // Some bytes, not all: a streamed body (an event stream, a slow report) goes on as each piece arrives.
+  // Empty for a chunk header alone, or the close that ends the body.
+  awaitable<error_code> next(std::string_view& piece) {
+    error_code ec;
+    auto& body = parser_.get().body();
+    body.data = chunk_.piece.data();
+    body.size = chunk_.piece.size();
+    beast::get_lowest_layer(in_).expires_after(timeout_);
+    co_await http::async_read_some(in_, buffer_, parser_, with_error(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    piece = {chunk_.piece.data(), chunk_.piece.size() - body.size};
+    co_return ec;
+  }
+  void consumed() {}
+
+ private:
+  In& in_;
+  beast::flat_buffer& buffer_;
+  http::parser<is_request, http::buffer_body>& parser_;
+  relay_buffer& chunk_;
+  io_clock::duration timeout_;
+};
+
+// Writes a body as its outgoing head frames it: as it is (Content-Length, or until close) or chunked.
+// Whatever is in `pending` (the head) leaves with the first piece; small pieces are gathered into one write
+// of at most one TLS record, a large piece fills that record and the rest goes as it is.
+template <class Out>
+class body_writer {
+ public:
+  body_writer(Out& out, std::string& pending, bool chunked, io_clock::duration timeout)
+      : out_(out), pending_(pending), chunked_(chunked), timeout_(timeout) {}
+
+  bool started() const { return started_; }
+
+  awaitable<error_code> write(std::string_view piece) {
+    if (piece.empty()) co_return error_code{};  // an empty chunk would read as the end of the body
+    if (chunked_) append_chunk_size(piece.size());
+    const auto whole = std::min(piece.size(), record_bytes - std::min(record_bytes, pending_.size()));
+    pending_.append(piece.substr(0, whole));
+    piece.remove_prefix(whole);
+    if (chunked_ && piece.empty()) pending_ += "\r\n";
+    auto ec = co_await flush();
+    if (ec || piece.empty()) co_return ec;
+    co_await write_all(out_, asio::buffer(piece), io_clock::now() + timeout_, ec);
+    if (chunked_) pending_ = "\r\n";  // the chunk's end leaves with the next write
+    co_return ec;
+  }
+
+  // The end of the body: chunked, the last chunk; and anything still pending.
+  awaitable<error_code> finish() {
+    if (chunked_) pending_ += "0\r\n\r\n";
+    co_return co_await flush();
+  }
+
+ private:
+  static constexpr std::size_t record_bytes = 16 * 1024;
+
+  void append_chunk_size(std::size_t n) {
+    char hex[2 * sizeof n];
+    char* end = hex + sizeof hex;
+    char* p = end;
+    do *--p = "0123456789abcdef"[n % 16]; while ((n /= 16) != 0);
+    pending_.append(p, end);
+    pending_ += "\r\n";
+  }
+
+  awaitable<error_code> flush() {
+    error_code ec;
+    if (pending_.empty()) co_return ec;
+    started_ = true;
+    co_await write_all(out_, asio::buffer(pending_), io_clock::now() + timeout_, ec);
+    pending_.clear();
+    co_return ec;
+  }
+
+  Out& out_;
+  std::string& pending_;
+  bool chunked_;
+  io_clock::duration timeout_;
+  bool started_ = false;
+};
+
+// Relays the whole body from `source` to `writer`. A non-empty `banner` (a break-glass session's HTML page)
+// is written just after the <body> tag, or at the very end when the page has none: the caller grew
+// Content-Length by its size, and the count stays true.
+template <class Source, class Writer>
+awaitable<relay_outcome> relay_body(Source& source, Writer& writer, std::string_view banner = {}) {
   std::uint64_t bytes = 0;
-  auto& body = parser.get().body();
   body_tag_finder finder;
   bool placed = banner.empty();
   do {
-    std::size_t got = 0;
-    if (!parser.is_done()) {
-      const auto read = co_await read_piece(in, in_buffer, parser, chunk, deadlines.read, got);
-      if (read) co_return relay_outcome{relay_failure::source, read, bytes};
-      bytes += got;
-    }
-    const bool more = !parser.is_done();
-    bool here = false;     // the banner goes into this piece…
-    std::size_t at = got;  // …at this offset
+    std::string_view piece;
+    if (const auto read = co_await source.next(piece)) co_return relay_outcome{relay_failure::source, read, bytes};
+    bytes += piece.size();
+    bool here = false;          // the banner goes into this piece…
+    std::size_t at = piece.size();  // …at this offset
     if (!placed) {
-      const auto found = finder.feed({chunk.data(), got});
-      here = placed = found.has_value() || !more;
+      const auto found = finder.feed(piece);
+      here = placed = found.has_value() || source.done();
       if (found) at = *found;
     }
     error_code wrote;
     if (here) {
-      wrote = co_await write_piece(out, serializer, body, chunk.data(), at, true, deadlines.write);
-      if (!wrote) wrote = co_await write_piece(out, serializer, body, banner.data(), banner.size(), true, deadlines.write);
-      if (!wrote) wrote = co_await write_piece(out, serializer, body, chunk.data() + at, got - at, more, deadlines.write);
+      wrote = co_await writer.write(piece.substr(0, at));
+      if (!wrote) wrote = co_await writer.write(banner);
+      if (!wrote) wrote = co_await writer.write(piece.substr(at));
     } else {
-      wrote = co_await write_piece(out, serializer, body, chunk.data(), got, more, deadlines.write);
+      wrote = co_await writer.write(piece);
     }
+    source.consumed();
     if (wrote) co_return relay_outcome{relay_failure::destination, wrote, bytes};
-  } while (!parser.is_done() || !serializer.is_done());
+  } while (!source.done());
+  if (const auto wrote = co_await writer.finish()) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   co_return relay_outcome{relay_failure::none, {}, bytes};
 }
 

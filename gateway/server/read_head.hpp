@@ -1,16 +1,21 @@
-// Reads one request head into the connection's buffer with the deadlines that cut slow clients off:
-// the idle deadline until the first byte, then one header deadline for the whole head (a slowloris
-// client trickling a byte at a time cannot extend it).
+// Reads one message head into a connection's buffer. A client's request head has the deadlines that cut
+// slow clients off: the idle deadline until the first byte, then one header deadline for the whole head (a
+// slowloris client trickling a byte at a time cannot extend it). An upstream's response head has one.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/net/eager_io.hpp"
 
 namespace sekisho::gateway {
+
+namespace http = beast::http;
 
 enum class head_status { ok, closed, timeout, too_large };
 
@@ -29,27 +34,42 @@ inline std::size_t find_head_end(const beast::flat_buffer& b) {
   return crlf == std::string_view::npos ? 0 : crlf + 4;
 }
 
+// Reads until the buffer starts with a whole head: its size, or 0 with `ec` set (http::error::header_limit
+// when it is larger than `limit`). Each read asks for up to `read_size` bytes (never past `limit`), so
+// that what follows the head (a body) comes with it.
+template <class Stream>
+awaitable<std::size_t> read_until_head_end(Stream& stream, beast::flat_buffer& buffer, std::size_t limit,
+                                           std::size_t read_size, deadline by, error_code& ec) {
+  for (;;) {
+    if (const auto end = find_head_end(buffer)) co_return end;
+    if (buffer.size() >= limit) {
+      ec = http::error::header_limit;
+      co_return 0;
+    }
+    const auto n = co_await read_some(stream, buffer.prepare(std::min(limit - buffer.size(), read_size)), by, ec);
+    if (ec) co_return 0;
+    buffer.commit(n);
+  }
+}
+
 template <class Stream>
 awaitable<head_read> read_head(Stream& stream, beast::flat_buffer& buffer, std::size_t limit,
                                std::chrono::seconds idle_timeout, std::chrono::seconds header_timeout) {
-  using clock = std::chrono::steady_clock;
-  auto deadline = clock::now() + (buffer.size() == 0 ? idle_timeout : header_timeout);
-  bool started = buffer.size() > 0;
-  for (;;) {
-    if (const auto end = find_head_end(buffer)) co_return head_read{head_status::ok, end};
-    if (buffer.size() >= limit) co_return head_read{head_status::too_large};
-    beast::get_lowest_layer(stream).expires_at(deadline);
-    error_code ec;
-    const auto n = co_await stream.async_read_some(buffer.prepare(std::min<std::size_t>(limit - buffer.size(), 8192)),
-                                                   with_error(ec));
-    if (ec == beast::error::timeout) co_return head_read{started ? head_status::timeout : head_status::closed};
+  const auto read_size = std::min<std::size_t>(limit, 8192);
+  error_code ec;
+  if (buffer.size() == 0) {  // a pipelined request may already be here
+    // The client has only just been sent its last response: let the other connections' work run first,
+    // rather than try a read that would fail and then ask epoll to watch the socket again.
+    co_await asio::post(stream.get_executor(), use_awaitable);
+    const auto n = co_await read_some(stream, buffer.prepare(read_size), io_clock::now() + idle_timeout, ec);
     if (ec) co_return head_read{head_status::closed};
     buffer.commit(n);
-    if (!started) {
-      started = true;
-      deadline = clock::now() + header_timeout;
-    }
   }
+  const auto size = co_await read_until_head_end(stream, buffer, limit, read_size, io_clock::now() + header_timeout, ec);
+  if (ec == http::error::header_limit) co_return head_read{head_status::too_large};
+  if (ec == beast::error::timeout) co_return head_read{head_status::timeout};
+  if (ec) co_return head_read{head_status::closed};
+  co_return head_read{head_status::ok, size};
 }
 
 }  // namespace sekisho::gateway

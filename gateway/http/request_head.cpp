@@ -60,6 +60,16 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::size_t find_head_end(std::string_view data) {
+  // One pass over the line ends: every blank line starts just after an LF.
+  for (auto lf = data.find('\n'); lf != std::string_view::npos; lf = data.find('\n', lf + 1)) {
+    const auto next = data.substr(lf + 1, 2);
+    if (next.starts_with('\n')) return lf + 2;
+    if (next == "\r\n") return lf + 3;
+  }
+  return 0;
+}
+
 result<void> check_request_head(std::string_view head) {
   if (head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n") return make_error("incomplete head");
   bool first = true;

@@ -10,6 +10,11 @@
 
 namespace sekisho::gateway {
 
+// The size of the head at the start of `data`: through the first blank line, or 0 when none has come yet.
+// A blank line made of a bare LF ends it too ("\n\n", "\n\r\n"), so that such a head is answered at once
+// (400, by check_request_head) instead of waiting for a CRLF that never comes.
+std::size_t find_head_end(std::string_view data);
+
 // The raw bytes up to and including the blank line. Refuses: bare CR or LF, NUL and other controls,
 // obs-fold (continuation lines), whitespace before a field's colon, a malformed request line, versions
 // other than HTTP/1.0 and HTTP/1.1.

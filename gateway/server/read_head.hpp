@@ -10,6 +10,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "gateway/http/request_head.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
 
@@ -24,16 +25,6 @@ struct head_read {
   std::size_t size = 0;  // bytes of the head (through the blank line) at the start of the buffer
 };
 
-// The end of the head: the first blank line. A blank line made of bare LFs ends it too, so that such a
-// request is answered (400, by check_request_head) at once instead of waiting for a CRLF that never comes.
-inline std::size_t find_head_end(const beast::flat_buffer& b) {
-  const std::string_view data(static_cast<const char*>(b.data().data()), b.size());
-  const auto crlf = data.find("\r\n\r\n");
-  const auto lf = data.find("\n\n");
-  if (lf != std::string_view::npos && (crlf == std::string_view::npos || lf < crlf + 2)) return lf + 2;
-  return crlf == std::string_view::npos ? 0 : crlf + 4;
-}
-
 // Reads until the buffer starts with a whole head: its size, or 0 with `ec` set (http::error::header_limit
 // when it is larger than `limit`). Each read asks for up to `read_size` bytes (never past `limit`), so
 // that what follows the head (a body) comes with it.
@@ -41,7 +32,7 @@ template <class Stream>
 awaitable<std::size_t> read_until_head_end(Stream& stream, beast::flat_buffer& buffer, std::size_t limit,
                                            std::size_t read_size, deadline by, error_code& ec) {
   for (;;) {
-    if (const auto end = find_head_end(buffer)) co_return end;
+    if (const auto end = find_head_end({static_cast<const char*>(buffer.data().data()), buffer.size()})) co_return end;
     if (buffer.size() >= limit) {
       ec = http::error::header_limit;
       co_return 0;

@@ -50,9 +50,9 @@ void check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const gateway_config g = make_config();
   std::string head(reinterpret_cast<const char*>(data), size);
-  const auto end = head.find("\r\n\r\n");
-  if (end == std::string::npos) head += "\r\n\r\n";
-  else head.resize(end + 4);
+  const auto end = find_head_end(head);
+  if (end == 0) head += "\r\n\r\n";
+  else head.resize(end);
   if (!check_request_head(head)) return 0;
 
   namespace http = boost::beast::http;

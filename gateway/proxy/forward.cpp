@@ -3,6 +3,7 @@
 #include <limits>
 #include <optional>
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "gateway/http/head_writer.hpp"
@@ -125,6 +126,11 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
     co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout ? stage::retry
                                                                                              : upstream_failure(ec));
   }
+  // Let the other connections' ready work run before answering, so that responses leave in bursts as
+  // nginx's do (one pass over its ready events): a client (or the next hop) woken once takes several, and
+  // its next requests come back together. Answering each at once measured ~12 % fewer requests/s on the
+  // 2 KB page at 16 connections (bench/RESULTS.md).
+  co_await asio::post(client.get_executor(), use_awaitable);
   auto& res = response->get();
   upstream_exchange x;
   x.outcome.bytes_in = bytes_in;

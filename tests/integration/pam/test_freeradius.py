@@ -104,6 +104,9 @@ class FreeRadius:
         r = subprocess.run([self.radclient, "-x", "-t", str(timeout), "-r", "1", f"127.0.0.1:{self.port}", "auth",
                             self.secret], input=text.encode(), capture_output=True, timeout=timeout + 20)
         found = re.search(rb"Received (Access-\w+)", r.stdout)
+        if not found:  # expected in a few tests; when it is not, this says why radclient heard nothing
+            sys.stderr.write(f"radclient: no reply (exit {r.returncode}): {r.stdout[-600:]!r} {r.stderr[-600:]!r}\n"
+                             f"radiusd running: {self.process.running()}; its log ends: {self.process.log()[-1500:]}\n")
         return found.group(1).decode() if found else None
 
     def login(self, user, password, message_authenticator=True, **kw):

@@ -60,7 +60,9 @@ class FreeRadius:
             raise AssertionError("the FreeRADIUS test needs root (unshare --mount, /etc/freeradius readable)")
         self.dir = temp_dir("sekisho-radius-it-")
         self.port = free_udp_port()
-        self.secret = secrets.token_urlsafe(24)
+        # Hex, never a leading '-': radclient would read such a secret as an option, print its usage and send
+        # nothing (1 run in 64 failed that way with token_urlsafe).
+        self.secret = secrets.token_hex(24)
         raddb = os.path.join(self.dir, "raddb")
         shutil.copytree(SYSTEM_RADDB, raddb, symlinks=True)
         for d in ("log", "run"):

@@ -28,6 +28,14 @@
 namespace sekisho::gateway {
 
 class tls_stream {
+  // The OpenSSL calls behind reads and writes, as the actions that operations and *_now attempts run.
+  static auto ssl_read(asio::mutable_buffer b) {
+    return [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); };
+  }
+  static auto ssl_write(asio::const_buffer b) {
+    return [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), b.size(), &n); };
+  }
+
  public:
   using executor_type = tcp_socket::executor_type;
   using clock = std::chrono::steady_clock;
@@ -63,27 +71,23 @@ class tls_stream {
   template <class MutableBufferSequence, class Token>
   auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
     const auto b = first_nonempty(asio::buffer_sequence_begin(buffers), asio::buffer_sequence_end(buffers));
-    return start(direction::read,
-                 [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); },
-                 std::forward<Token>(token));
+    return start(direction::read, ssl_read(b), std::forward<Token>(token));
   }
 
   // The same, but waiting for the socket first: for when an attempt at once (read_now) would have blocked.
   template <class Token>
   auto async_wait_and_read_some(asio::mutable_buffer b, Token&& token) {
-    return start(direction::read,
-                 [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); },
-                 std::forward<Token>(token), tcp_socket::wait_read);
+    return start(direction::read, ssl_read(b), std::forward<Token>(token), tcp_socket::wait_read);
   }
 
   // One attempt at once, without waiting: the request path tries these first and waits through the
   // async operations only when OpenSSL must wait for the socket (then asio::error::would_block). A write
   // that would block must be retried with the same bytes, which the async write then does.
   std::size_t read_now(asio::mutable_buffer b, error_code& ec) {
-    return now([b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); }, ec);
+    return now(ssl_read(b), ec);
   }
   std::size_t write_now(asio::const_buffer b, error_code& ec) {
-    return now([b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), b.size(), &n); }, ec);
+    return now(ssl_write(b), ec);
   }
 
   // Small buffers (a response head and a short body come as many) are gathered into one TLS record,
@@ -93,11 +97,7 @@ class tls_stream {
     const auto first = first_nonempty(asio::buffer_sequence_begin(buffers), asio::buffer_sequence_end(buffers));
     const auto total = asio::buffer_size(buffers);
     if (first.size() >= coalesce_limit || first.size() == total) {
-      return start(direction::write,
-                   [first](SSL* ssl, std::size_t& n) {
-                     return first.size() == 0 ? 1 : SSL_write_ex(ssl, first.data(), first.size(), &n);
-                   },
-                   std::forward<Token>(token));
+      return start(direction::write, ssl_write(first), std::forward<Token>(token));
     }
     auto gathered = std::make_shared<std::vector<char>>(std::min(total, coalesce_limit));
     asio::buffer_copy(asio::buffer(*gathered), buffers);

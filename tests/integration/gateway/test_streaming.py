@@ -9,7 +9,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MiB, Env, Gateway, Nginx, RssSampler, main, request_bytes  # noqa: E402
+from harness import MiB, Env, Gateway, Nginx, RssSampler, main, request_bytes, sekisho_binary  # noqa: E402
 
 GiB = 1024 * MiB
 RSS_LIMIT_MIB = 32
@@ -106,6 +106,22 @@ class Streaming(unittest.TestCase):
         self.assertEqual(checker.offset, GiB, "the client got the wrong number of bytes")
         self.assertIsNone(checker.first_mismatch, f"the bytes differ from offset {checker.first_mismatch}")
         self.assertLessEqual(sampler.growth_mib, RSS_LIMIT_MIB, "the gateway buffered the download")
+
+    def test_the_gateway_enlarges_its_malloc_cache_in_the_same_process(self):
+        # cli/allocator_tuning.hpp: the gateway re-executes itself once with glibc's per-thread cache enlarged.
+        # It must stay the process that was started (systemd and these tests watch that PID) and serve.
+        self.assertEqual(self.gw.environment().get("GLIBC_TUNABLES"), "glibc.malloc.tcache_count=128")
+        self.assertEqual(os.path.realpath(f"/proc/{self.gw.process.pid}/exe"), os.path.realpath(sekisho_binary()))
+        self.assertEqual(self.gw.request("GET", "/files/big.bin", headers=[("Range", "bytes=0-99")]).status, 206)
+
+    def test_an_operators_own_malloc_cache_setting_is_kept(self):
+        gw = Gateway(self.env, upstreams=[{"name": "nginx", "url": self.nginx.url}],
+                     rules=[{"name": "all", "action": "bypass"}], start=False)
+        self.addCleanup(gw.stop)
+        mine = "glibc.malloc.tcache_count=16"
+        gw.start(environment=dict(os.environ, GLIBC_TUNABLES=mine))
+        self.assertEqual(gw.environment().get("GLIBC_TUNABLES"), mine)
+        self.assertEqual(gw.request("GET", "/files/big.bin", headers=[("Range", "bytes=0-99")]).status, 206)
 
     def test_1gib_upload_in_bounded_memory(self):
         self.warm_up()

@@ -85,3 +85,26 @@ TEST_CASE("a request made in a break-glass session is marked for review; others 
   r.break_glass = true;
   CHECK(line_of(r)["break_glass"] == true);
 }
+
+TEST_CASE("each line carries its own time, to the millisecond, as the second changes") {
+  using std::chrono::milliseconds;
+  auto r = sample();
+  const auto at = [&](long long ms) {
+    r.time = std::chrono::system_clock::time_point(milliseconds(ms));
+    return line_of(r)["time"].get<std::string>();
+  };
+  CHECK(at(1764460800123) == "2025-11-30T00:00:00.123Z");
+  CHECK(at(1764460800999) == "2025-11-30T00:00:00.999Z");
+  CHECK(at(1764460801000) == "2025-11-30T00:00:01.000Z");
+  CHECK(at(1764460800007) == "2025-11-30T00:00:00.007Z");  // back to an earlier second
+  CHECK(at(1767225599050) == "2025-12-31T23:59:59.050Z");
+  CHECK(at(1767225600000) == "2026-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("control characters are written as \\u escapes") {
+  auto r = sample();
+  r.path = std::string("/a\x01\x1f\x7f", 5);
+  std::string out;
+  append_json_line(out, r, true);
+  CHECK(out.find(R"("path":"/a\u0001\u001f\u007f")") != std::string::npos);
+}

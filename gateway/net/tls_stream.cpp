@@ -20,6 +20,14 @@ tls_stream::tls_stream(tcp_socket socket, asio::ssl::context& context)
   // Read whatever the socket has (a whole request, usually) in one read() rather than a record header
   // and then its body in two.
   SSL_set_read_ahead(io_->ssl, 1);
+  // The record buffers (about 34 KiB) are given back when the stream waits for the client (release_buffers),
+  // so an idle connection holds none; SSL_MODE_RELEASE_BUFFERS gave them back after every record, and a busy
+  // connection allocated and freed both for each request.
+  SSL_clear_mode(io_->ssl, SSL_MODE_RELEASE_BUFFERS);
+}
+
+void tls_stream::release_buffers() {
+  if (io_->ssl) (void)SSL_free_buffers(io_->ssl);  // refused, harmlessly, while they hold unread or unsent bytes
 }
 
 tls_stream::~tls_stream() { close(); }

@@ -2,9 +2,9 @@
 //
 // Why not asio::ssl::stream: it puts a BIO pair and two 17 KiB buffers of its own between OpenSSL and the
 // socket, about 68 KiB per connection whether busy or idle, and copies every byte through them twice.
-// Here OpenSSL reads and writes the non-blocking socket itself (SSL_set_fd) and, with
-// SSL_MODE_RELEASE_BUFFERS, holds no record buffer while a connection is idle; the stream only waits for
-// the socket when OpenSSL says it must (WANT_READ / WANT_WRITE).
+// Here OpenSSL reads and writes the non-blocking socket itself (SSL_set_fd) and holds no record buffer
+// while the stream waits for the client; the stream only waits for the socket when OpenSSL says it must
+// (WANT_READ / WANT_WRITE).
 //
 // It is an AsyncReadStream and AsyncWriteStream for Beast, and it is its own lowest layer with
 // tcp_stream's deadline calls: expires_after() covers every operation started after it, and on
@@ -159,6 +159,7 @@ class tls_stream {
     ec = r.wait ? error_code(asio::error::would_block) : r.ec;
     return r.bytes;
   }
+  void release_buffers();
   void arm_timer(direction d);
   error_code after_wait(direction d, error_code ec);
 
@@ -182,6 +183,7 @@ class tls_stream {
       }
       auto r = started || !first_wait ? stream->call(action) : step_result::wait_for(*first_wait);
       if (r.wait) {
+        if (*r.wait == tcp_socket::wait_read) stream->release_buffers();  // the client may stay away a while
         started = true;
         stream->arm_timer(dir);
         stream->io_->socket.async_wait(*r.wait, std::move(self));

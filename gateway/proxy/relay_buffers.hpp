@@ -32,7 +32,9 @@ class relay_buffers {
   }
 
  private:
-  static constexpr std::size_t max_spare = 16;  // 1 MiB per worker at most, kept between bursts
+  // Enough for 64 requests in flight at once on a worker: with 16, wrk at 64 connections made 0.65 of the
+  // requests allocate and free a 64 KiB buffer. At most 4 MiB per worker, of which only pages a body used.
+  static constexpr std::size_t max_spare = 64;
 
   void give_back(std::unique_ptr<relay_buffer> b) {
     if (spare_.size() < max_spare) spare_.push_back(std::move(b));

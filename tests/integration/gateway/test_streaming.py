@@ -123,6 +123,24 @@ class Streaming(unittest.TestCase):
         self.assertEqual(gw.environment().get("GLIBC_TUNABLES"), mine)
         self.assertEqual(gw.request("GET", "/files/big.bin", headers=[("Range", "bytes=0-99")]).status, 206)
 
+    def test_idle_keep_alive_connections_hold_no_tls_buffers(self):
+        # After its response, a connection waiting for its next request gives OpenSSL's two record buffers
+        # (about 34 KiB) back (tls_stream::release_buffers): a thousand idle connections must fit in little memory.
+        self.warm_up()
+        n = 300
+        before = self.gw.rss_kib()
+        clients = []
+        self.addCleanup(lambda: [c.close() for c in clients])
+        for _ in range(n):
+            c = self.gw.connect()
+            clients.append(c)
+            c.send(request_bytes("GET", "/files/big.bin", headers=[("Range", "bytes=0-16383")]))
+            self.assertEqual(c.read_response("GET").status, 206)
+        time.sleep(0.3)
+        per_connection = (self.gw.rss_kib() - before) / n
+        print(f"\n  {n} idle keep-alive connections: {per_connection:.1f} KiB each", file=sys.stderr)
+        self.assertLess(per_connection, 32, "idle connections hold their TLS record buffers (about 46 KiB each then)")
+
     def test_1gib_upload_in_bounded_memory(self):
         self.warm_up()
         base = os.urandom(MiB)

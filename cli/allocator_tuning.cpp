@@ -10,8 +10,9 @@ namespace {
 
 constexpr const char* tunables = "GLIBC_TUNABLES";
 constexpr const char* setting = "glibc.malloc.tcache_count";
-// Blocks kept per size and thread: enough for a burst of 64 connections' small blocks. At most about 8 MiB per
-// thread if every size class filled up; with 1,000 idle connections the gateway stays under its 50 MB goal.
+// Blocks kept per size and thread. 200 measured the same at 16 connections and 512 no better at 64. At most
+// about 4 MiB per thread if all 64 size classes (up to 1,032 bytes) filled up; with 1,000 idle connections the
+// gateway stays under its 50 MB goal.
 constexpr const char* count = "128";
 
 }  // namespace

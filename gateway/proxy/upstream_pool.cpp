@@ -23,8 +23,8 @@ bool still_idle(upstream_connection& c) {
 constexpr auto max_idle_age = std::chrono::seconds(4);
 
 // A fixed receive buffer on upstream connections rather than the kernel's autotuning, which starts at
-// 128 KiB: a 200 KB response then no longer fits, and the upstream spent 120–145 µs of CPU per response in
-// the bench instead of 23 (the gateway, with the upstream on the same machine: 3,400 → 5,500 responses/s;
+// 128 KiB (less than the bench's 200 KB response): with autotuning the upstream spent 120–145 µs of CPU per
+// response in the bench instead of 23 (the gateway, with the upstream on the same machine: 3,400 → 5,500 responses/s;
 // bench/RESULTS.md). 512 KiB is about 200 Mbit/s to an upstream 20 ms away; a hospital's EHR is nearer.
 constexpr int upstream_receive_buffer = 512 * 1024;
 

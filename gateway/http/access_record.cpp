@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <string_view>
@@ -87,11 +89,19 @@ void append_number(std::string& out, const char* name, std::uint64_t value) {
 }
 
 // Milliseconds with microsecond resolution: enough to see an upstream's time, short in the log.
+// Milliseconds with three decimals, from whole microseconds: std::to_chars on a double in fixed notation cost
+// about 700 instructions a field. Negative and NaN read as 0; beyond 10^12 ms (31 years) is clamped.
 void append_ms(std::string& out, const char* name, double ms) {
   append_name(out, name);
-  char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, ms < 0 ? 0.0 : ms, std::chars_format::fixed, 3);
-  out.append(buf, r.ec == std::errc{} ? r.ptr : buf);
+  const auto us = static_cast<std::uint64_t>(std::llround((ms > 0 ? std::min(ms, 1e12) : 0.0) * 1000));
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, us / 1000).ptr;
+  const auto fraction = static_cast<unsigned>(us % 1000);
+  *end++ = '.';
+  *end++ = static_cast<char>('0' + fraction / 100);
+  *end++ = static_cast<char>('0' + fraction / 10 % 10);
+  *end++ = static_cast<char>('0' + fraction % 10);
+  out.append(buf, end);
 }
 
 // "YYYY-MM-DDTHH:MM:SS" of a second, formatted once per second on each thread: gmtime_r takes glibc's

@@ -12,7 +12,7 @@ bool is_trusted_proxy(const std::vector<ip_network>& trusted_proxies, const ip_a
   return false;
 }
 
-ip_address client_address(const boost::beast::http::fields& h, const ip_address& peer,
+ip_address client_address(const head_fields& h, const ip_address& peer,
                           const std::vector<ip_network>& trusted_proxies) {
   if (!is_trusted_proxy(trusted_proxies, peer)) return peer;
   // The chain in order, every X-Forwarded-For field (in its real spelling) as one list, oldest hop first.

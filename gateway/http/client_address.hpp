@@ -6,14 +6,14 @@
 #pragma once
 #include <vector>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 #include "core/policy/network.hpp"
 
 namespace sekisho::gateway {
 
 // An entry that is not an address ends the walk: the address to its right (or the peer) is the client.
-ip_address client_address(const boost::beast::http::fields& h, const ip_address& peer,
+ip_address client_address(const head_fields& h, const ip_address& peer,
                           const std::vector<ip_network>& trusted_proxies);
 
 bool is_trusted_proxy(const std::vector<ip_network>& trusted_proxies, const ip_address& a);

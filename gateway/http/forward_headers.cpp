@@ -1,6 +1,9 @@
 #include "gateway/http/forward_headers.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -32,6 +35,17 @@ constexpr std::string_view forwarding[] = {"Forwarded", "X-Forwarded-For", "X-Fo
 constexpr std::string_view common_identity[] = {"Remote-User",       "X-Remote-User",      "X-Forwarded-User",
                                                 "X-Forwarded-Email", "X-Forwarded-Groups", "X-Auth-Request-User"};
 
+// The lists one after the other, so that a request's fields are looked at once for all of them.
+template <std::size_t... N>
+constexpr auto joined(const std::string_view (&... lists)[N]) {
+  std::array<std::string_view, (N + ...)> all{};
+  auto out = all.begin();
+  ((out = std::copy(lists, lists + N, out)), ...);
+  return all;
+}
+
+constexpr auto stripped_from_requests = joined(hop_by_hop, forwarding, common_identity);
+
 struct header {
   std::string_view name;
   std::string value;
@@ -43,20 +57,21 @@ bool is_framing(std::string_view name) {
   return false;
 }
 
-// Removes the fields a Connection header names (RFC 9110 §7.6.1), then the fixed hop-by-hop set. Naming Host
-// removes it too; prepare_upstream_request sets it again afterwards.
-void remove_hop_by_hop(http::fields& h) {
+// Removes the fields a Connection header names (RFC 9110 §7.6.1), then `fixed`: the hop-by-hop set, and for
+// requests the other headers they may not bring. Naming Host removes it too; prepare_upstream_request sets it
+// again afterwards.
+void remove_hop_by_hop(head_fields& h, std::span<const std::string_view> fixed) {
   std::vector<std::string> named;  // copies: erasing invalidates views into the Connection values
   for (const auto& f : h)
     if (iequals(f.name_string(), "Connection"))
       for (auto token : split_list(f.value()))
         if (!is_framing(token)) named.emplace_back(token);
   for (const auto& n : named) erase_all_variants(h, n);
-  for (auto n : hop_by_hop) erase_all_variants(h, n);
+  erase_all_variants(h, fixed);
 }
 
 // The one hop-by-hop pair passed on: the WebSocket handshake, which each hop repeats.
-void keep_websocket_upgrade(http::fields& h) {
+void keep_websocket_upgrade(head_fields& h) {
   h.set(http::field::upgrade, "websocket");
   h.set(http::field::connection, "upgrade");
 }
@@ -64,7 +79,7 @@ void keep_websocket_upgrade(http::fields& h) {
 // The client's X-Forwarded-For chain is kept only from a trusted proxy, and only in its real spelling. It is
 // read before Connection is honoured, so a client behind that proxy cannot make the proxy's record of it
 // vanish by naming X-Forwarded-For in Connection.
-std::string forwarded_for(const http::fields& h, const forward_context& c) {
+std::string forwarded_for(const head_fields& h, const forward_context& c) {
   std::string chain;
   if (c.peer_is_trusted_proxy)
     for (const auto& f : h)
@@ -94,7 +109,7 @@ result<void> add_identity(std::vector<header>& out, const upstream_config& u, co
 
 }  // namespace
 
-result<void> prepare_upstream_request(http::fields& h, const forward_context& c) {
+result<void> prepare_upstream_request(head_fields& h, const forward_context& c) {
   assert(c.upstream != nullptr);
   const upstream_config& u = *c.upstream;
   if (c.client_address.empty() || c.public_host.empty()) return make_error("no client address or Host to forward");
@@ -109,10 +124,8 @@ result<void> prepare_upstream_request(http::fields& h, const forward_context& c)
   for (const auto& [name, value] : out)
     if (!safe_header_value(value)) return make_error(std::string(name) + " would contain a control character");
 
-  remove_hop_by_hop(h);
+  remove_hop_by_hop(h, stripped_from_requests);
   for (auto n : framing) erase_misspelled_variants(h, n);
-  for (auto n : forwarding) erase_all_variants(h, n);
-  for (auto n : common_identity) erase_all_variants(h, n);
   strip_identity_headers(h, u);
 
   for (const auto& [name, value] : out) h.set(name, value);
@@ -120,13 +133,16 @@ result<void> prepare_upstream_request(http::fields& h, const forward_context& c)
   return {};
 }
 
-void strip_identity_headers(http::fields& h, const upstream_config& u) {
+void strip_identity_headers(head_fields& h, const upstream_config& u) {
+  std::string_view names[3];
+  std::size_t count = 0;
   for (const auto* n : {&u.identity_header, &u.groups_header, &u.name_header})
-    if (!n->empty()) erase_all_variants(h, *n);
+    if (!n->empty()) names[count++] = *n;
+  erase_all_variants(h, {names, count});
 }
 
-void prepare_client_response(http::fields& h, bool websocket_upgrade) {
-  remove_hop_by_hop(h);
+void prepare_client_response(head_fields& h, bool websocket_upgrade) {
+  remove_hop_by_hop(h, hop_by_hop);
   if (websocket_upgrade) keep_websocket_upgrade(h);
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 #include "core/config/gateway_config.hpp"
 #include "core/util/result.hpp"
@@ -33,14 +33,14 @@ struct forward_context {
 // caller's framing. Fails, with `h` unchanged, when a value to be sent would contain a control character,
 // when the user or a group name is empty or padded with spaces, when a group name contains ',', or when there
 // is no client address or public Host; the caller then answers the client itself and forwards nothing.
-result<void> prepare_upstream_request(http::fields& h, const forward_context& c);
+result<void> prepare_upstream_request(head_fields& h, const forward_context& c);
 
 // Removes every spelling of the identity, groups and display-name headers `u` is configured to receive.
-void strip_identity_headers(http::fields& h, const upstream_config& u);
+void strip_identity_headers(head_fields& h, const upstream_config& u);
 
 // Removes hop-by-hop fields from an upstream's response. For the 101 answer to a WebSocket upgrade, pass
 // websocket_upgrade to send Upgrade: websocket + Connection: upgrade to the client.
-void prepare_client_response(http::fields& h, bool websocket_upgrade = false);
+void prepare_client_response(head_fields& h, bool websocket_upgrade = false);
 
 // The display-name header's encoding, percent-encoded UTF-8 as in RFC 8187 but without its `UTF-8''` prefix:
 // bytes outside visible ASCII (0x21–0x7E), and '%' and '+', become %XX (upper-case hex); the rest is kept, so

@@ -10,7 +10,7 @@ void append_version(std::string& out, unsigned version) {
   out += static_cast<char>('0' + version % 10);
 }
 
-void append_fields(std::string& out, const http::fields& f) {
+void append_fields(std::string& out, const head_fields& f) {
   for (const auto& field : f) {
     out += field.name_string();
     out += ": ";
@@ -22,7 +22,7 @@ void append_fields(std::string& out, const http::fields& f) {
 
 }  // namespace
 
-void append_head(std::string& out, const http::request_header<>& h) {
+void append_head(std::string& out, const http::request_header<head_fields>& h) {
   out += h.method_string();
   out += ' ';
   out += h.target();
@@ -32,7 +32,7 @@ void append_head(std::string& out, const http::request_header<>& h) {
   append_fields(out, h);
 }
 
-void append_head(std::string& out, const http::response_header<>& h) {
+void append_head(std::string& out, const http::response_header<head_fields>& h) {
   append_version(out, h.version());
   const unsigned status = h.result_int() % 1000;
   const char digits[] = {' ', static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),

@@ -6,11 +6,13 @@
 
 #include <boost/beast/http/message.hpp>
 
+#include "gateway/http/head_fields.hpp"
+
 namespace sekisho::gateway {
 
 namespace http = boost::beast::http;
 
-void append_head(std::string& out, const http::request_header<>& h);
-void append_head(std::string& out, const http::response_header<>& h);
+void append_head(std::string& out, const http::request_header<head_fields>& h);
+void append_head(std::string& out, const http::response_header<head_fields>& h);
 
 }  // namespace sekisho::gateway

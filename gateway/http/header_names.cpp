@@ -1,6 +1,7 @@
 #include "gateway/http/header_names.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <boost/beast/core/string.hpp>
 
@@ -14,7 +15,7 @@ char key_char(char c) {
 }
 
 template <class Predicate>
-void erase_fields_if(http::fields& h, Predicate matches) {
+void erase_fields_if(head_fields& h, Predicate matches) {
   for (auto it = h.begin(); it != h.end();) it = matches(it->name_string()) ? h.erase(it) : std::next(it);
 }
 
@@ -31,11 +32,19 @@ bool same_header(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return key_char(x) == key_char(y); });
 }
 
-void erase_all_variants(http::fields& h, std::string_view name) {
-  erase_fields_if(h, [name](std::string_view n) { return same_header(n, name); });
+void erase_all_variants(head_fields& h, std::string_view name) { erase_all_variants(h, {&name, 1}); }
+
+void erase_all_variants(head_fields& h, std::span<const std::string_view> names) {
+  // Most fields have a length no name has: one bit test skips them.
+  std::uint64_t lengths = 0;
+  for (auto name : names) lengths |= name.size() < 64 ? std::uint64_t{1} << name.size() : 0;
+  erase_fields_if(h, [names, lengths](std::string_view n) {
+    if (n.size() < 64 && (lengths & (std::uint64_t{1} << n.size())) == 0) return false;
+    return std::any_of(names.begin(), names.end(), [n](std::string_view name) { return same_header(n, name); });
+  });
 }
 
-void erase_misspelled_variants(http::fields& h, std::string_view name) {
+void erase_misspelled_variants(head_fields& h, std::string_view name) {
   erase_fields_if(h, [name](std::string_view n) { return same_header(n, name) && !boost::beast::iequals(n, name); });
 }
 

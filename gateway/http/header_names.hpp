@@ -2,11 +2,12 @@
 // CGI, PHP, Django and Rails turn `Remote_User`, `REMOTE-USER` and `remote-user` into one variable, so a
 // header we strip must be stripped in every spelling (oauth2-proxy CVE-2025-64484).
 #pragma once
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 namespace sekisho::gateway {
 
@@ -18,11 +19,14 @@ std::string header_key(std::string_view name);
 bool same_header(std::string_view a, std::string_view b);
 
 // Removes every field whose header_key equals header_key(name), duplicates included.
-void erase_all_variants(http::fields& h, std::string_view name);
+void erase_all_variants(head_fields& h, std::string_view name);
+// The same for several names, in one pass over the fields: a request had some 25 names stripped, and a pass
+// for each was the largest part of preparing it for the upstream.
+void erase_all_variants(head_fields& h, std::span<const std::string_view> names);
 // Removes the fields that normalise to `name` but are spelled differently (`Content_Length`), keeping the
 // real ones (any case): for headers whose genuine values we keep but whose look-alikes must not reach an
 // upstream that would merge them.
-void erase_misspelled_variants(http::fields& h, std::string_view name);
+void erase_misspelled_variants(head_fields& h, std::string_view name);
 
 // The elements of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces and tabs; empty
 // elements are dropped.

@@ -63,7 +63,7 @@ std::optional<std::size_t> body_tag_finder::feed(std::string_view piece) {
   return std::nullopt;
 }
 
-bool banner_fits(const http::fields& response) {
+bool banner_fits(const head_fields& response) {
   const auto type = response[http::field::content_type];
   const auto encoding = response[http::field::content_encoding];
   return type.size() >= 9 && same_header(type.substr(0, 9), "text/html") &&

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 namespace sekisho::gateway {
 
@@ -28,7 +28,7 @@ class body_tag_finder {
 };
 
 // Whether a response's body is an HTML document the banner can be written into: text/html, not compressed.
-bool banner_fits(const boost::beast::http::fields& response);
+bool banner_fits(const head_fields& response);
 
 // The banner's HTML (ASCII): emergency access, everything is recorded, and a link to log out.
 const std::string& break_glass_banner();

@@ -1,24 +1,43 @@
 #include "gateway/http/request_head.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace sekisho::gateway {
 namespace {
 
-bool is_tchar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+// The classes of every byte, from one table: these checks run over every byte of every request head, and
+// testing a byte against a list of characters cost about 30 instructions a byte.
+enum char_class : std::uint8_t {
+  token_char = 1,   // RFC 9110 tchar
+  value_char = 2,   // a field value's: visible ASCII, space, tab and obs-text; no controls
+  target_char = 4,  // a request target's: visible ASCII
+  line_break = 8,   // CR, LF or NUL, which no line may hold
+};
+
+constexpr auto char_classes = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    auto& t = table[static_cast<std::size_t>(c)];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos)
+      t |= token_char;
+    if (c == '\t' || (c >= 0x20 && c != 0x7f)) t |= value_char;
+    if (c > 0x20 && c < 0x7f) t |= target_char;
+    if (c == '\r' || c == '\n' || c == 0) t |= line_break;
+  }
+  return table;
+}();
+
+bool in_class(char c, char_class k) { return (char_classes[static_cast<unsigned char>(c)] & k) != 0; }
+
+bool all_in(std::string_view s, char_class k) {
+  return std::all_of(s.begin(), s.end(), [k](char c) { return in_class(c, k); });
 }
 
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
-
-// Field values: visible ASCII, space, tab and obs-text; no controls.
-bool is_field_value(std::string_view v) {
-  return std::all_of(v.begin(), v.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7f);
-  });
-}
+bool is_token(std::string_view s) { return !s.empty() && all_in(s, token_char); }
+bool is_field_value(std::string_view v) { return all_in(v, value_char); }
 
 result<void> check_request_line(std::string_view line) {
   const auto sp1 = line.find(' ');
@@ -28,11 +47,7 @@ result<void> check_request_line(std::string_view line) {
   const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   const auto version = line.substr(sp2 + 1);
   if (!is_token(method)) return make_error("malformed method");
-  if (target.empty() || !std::all_of(target.begin(), target.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u > 0x20 && u < 0x7f;
-      }))
-    return make_error("malformed request target");
+  if (target.empty() || !all_in(target, target_char)) return make_error("malformed request target");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") return make_error("unsupported HTTP version");
   return {};
 }
@@ -78,7 +93,7 @@ result<void> check_request_head(std::string_view head) {
     const auto end = head.find("\r\n", pos);
     const auto line = head.substr(pos, end - pos);
     if (line.empty()) return make_error("empty line inside the head");
-    if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+    if (std::any_of(line.begin(), line.end(), [](char c) { return in_class(c, line_break); }))
       return make_error("bare CR, LF or NUL in the head");
     auto ok = first ? check_request_line(line) : check_field_line(line);
     if (!ok) return ok;
@@ -88,7 +103,7 @@ result<void> check_request_head(std::string_view head) {
   return {};
 }
 
-result<void> check_request_framing(const boost::beast::http::fields& fields, unsigned version) {
+result<void> check_request_framing(const head_fields& fields, unsigned version) {
   namespace http = boost::beast::http;
   const auto lengths = fields.count(http::field::content_length);
   const auto codings = fields.count(http::field::transfer_encoding);

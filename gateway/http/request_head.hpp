@@ -4,7 +4,7 @@
 #pragma once
 #include <string_view>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 #include "core/util/result.hpp"
 
@@ -22,6 +22,6 @@ result<void> check_request_head(std::string_view head);
 
 // Framing and Host after parsing: at most one Content-Length, never with Transfer-Encoding; a
 // Transfer-Encoding must be exactly "chunked" (and only in HTTP/1.1); exactly one Host in HTTP/1.1.
-result<void> check_request_framing(const boost::beast::http::fields& fields, unsigned version);
+result<void> check_request_framing(const head_fields& fields, unsigned version);
 
 }  // namespace sekisho::gateway

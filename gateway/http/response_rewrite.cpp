@@ -168,7 +168,7 @@ std::optional<std::string> rewrite_set_cookie(std::string_view v, const rewrite_
 
 // Replaces the values of every `name` field that `rewrite` changes, keeping all of them in their order.
 template <class Rewrite>
-void rewrite_values(http::fields& h, std::string_view name, const rewrite_origins& o, Rewrite rewrite) {
+void rewrite_values(head_fields& h, std::string_view name, const rewrite_origins& o, Rewrite rewrite) {
   std::vector<std::string> values;
   bool changed = false;
   // Every field is visited: Beast 1.74's equal_range spans the list from the first to the last match,
@@ -199,7 +199,7 @@ rewrite_origins make_rewrite_origins(const upstream_config& u, std::string_view 
   return o;
 }
 
-void rewrite_response_headers(http::fields& h, const upstream_config& u, std::string_view public_host,
+void rewrite_response_headers(head_fields& h, const upstream_config& u, std::string_view public_host,
                               std::string_view public_scheme) {
   const auto present = [&](const char* name) { return h.find(name) != h.end(); };
   const bool redirects = u.rewrite_redirects && (present("Location") || present("Content-Location") || present("Refresh"));

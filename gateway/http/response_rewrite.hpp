@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 #include "core/config/gateway_config.hpp"
 
@@ -34,7 +34,7 @@ rewrite_origins make_rewrite_origins(const upstream_config& u, std::string_view 
 // public origin, path, query and fragment kept; relative URLs and other origins are left alone.
 // When u.rewrite_cookies: a Set-Cookie Domain attribute naming an internal host is dropped, so the cookie
 // becomes host-only on the public host; every other byte of every Set-Cookie is kept, in order.
-void rewrite_response_headers(http::fields& h, const upstream_config& u, std::string_view public_host,
+void rewrite_response_headers(head_fields& h, const upstream_config& u, std::string_view public_host,
                               std::string_view public_scheme);
 
 }  // namespace sekisho::gateway

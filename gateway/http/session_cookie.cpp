@@ -30,7 +30,7 @@ std::vector<cookie_pair> cookie_pairs(std::string_view header) {
 
 }  // namespace
 
-std::optional<std::string> single_cookie(const http::fields& h, std::string_view name) {
+std::optional<std::string> single_cookie(const head_fields& h, std::string_view name) {
   std::optional<std::string> found;
   for (const auto& field : h) {
     if (field.name() != http::field::cookie) continue;
@@ -43,13 +43,13 @@ std::optional<std::string> single_cookie(const http::fields& h, std::string_view
   return found;
 }
 
-std::optional<std::string> session_cookie(const http::fields& h) {
+std::optional<std::string> session_cookie(const head_fields& h) {
   auto id = single_cookie(h, session_cookie_name);
   if (!id || !session::well_formed_session_id(*id)) return std::nullopt;
   return id;
 }
 
-void strip_session_cookie(http::fields& h) {
+void strip_session_cookie(head_fields& h) {
   std::vector<std::string> kept_headers;
   // Iterates every field: Beast 1.74's equal_range does not reliably cover repeated fields.
   for (const auto& field : h) {

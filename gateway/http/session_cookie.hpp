@@ -5,20 +5,20 @@
 #include <string>
 #include <string_view>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 namespace sekisho::gateway {
 
 inline constexpr std::string_view session_cookie_name = "__Host-sekisho";
 
-std::optional<std::string> session_cookie(const boost::beast::http::fields& h);
+std::optional<std::string> session_cookie(const head_fields& h);
 
 // The value of cookie `name` when the request carries it once (or repeated with one value); nullopt when
 // absent or when two values disagree (a sibling subdomain tossing its own).
-std::optional<std::string> single_cookie(const boost::beast::http::fields& h, std::string_view name);
+std::optional<std::string> single_cookie(const head_fields& h, std::string_view name);
 
 // Removes the session cookie and the portal's other __Host-sekisho* cookies (form token, half-done login,
 // language) from every Cookie header, so upstreams never see them.
-void strip_session_cookie(boost::beast::http::fields& h);
+void strip_session_cookie(head_fields& h);
 
 }  // namespace sekisho::gateway

@@ -146,7 +146,9 @@ class tls_stream {
     // A closed socket's descriptor number may already belong to another connection: never hand it to OpenSSL.
     if (!io_->socket.is_open())
       return step_result::failed(io_->timed_out ? error_code(beast::error::timeout) : asio::error::bad_descriptor);
-    ERR_clear_error();
+    // SSL_get_error needs this thread's error queue empty before the call. Clearing an empty queue still
+    // walks all its slots, which cost about 2 % of the gateway's instructions: look first.
+    if (ERR_peek_error() != 0) ERR_clear_error();
     errno = 0;
     std::size_t n = 0;
     const int ret = action(io_->ssl, n);

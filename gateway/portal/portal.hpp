@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 #include <boost/beast/http/verb.hpp>
 
 #include "core/config/gateway_config.hpp"
@@ -24,7 +24,7 @@ struct portal_request {
   boost::beast::http::verb method;
   unsigned version = 11;
   bool keep_alive = false;
-  const boost::beast::http::fields& headers;
+  const head_fields& headers;
   std::string_view host;    // as the client sent it: the origin its forms must come from
   std::string source;       // the client's address, for authd's throttling and audit
   secret body;              // a POST's form body (at most max_form_bytes), wiped when done: it may hold a password

@@ -16,9 +16,11 @@
 namespace sekisho::gateway {
 namespace {
 
-using response_parser = http::response_parser<http::buffer_body>;
 
 constexpr std::size_t max_response_head_bytes = 64 * 1024;
+// Informational responses before the real one: a few are normal (103 Early Hints); an endless stream of them
+// would hold the request and grow its head arena.
+constexpr int max_informational_responses = 8;
 
 // Token comparison is case-insensitive like header names, and '_' never appears in these tokens.
 bool contains_token(std::string_view list, std::string_view token) {
@@ -27,7 +29,7 @@ bool contains_token(std::string_view list, std::string_view token) {
   return false;
 }
 
-bool wants_continue(const http::fields& f) { return contains_token(f[http::field::expect], "100-continue"); }
+bool wants_continue(const head_fields& f) { return contains_token(f[http::field::expect], "100-continue"); }
 
 awaitable<void> send_own(client_stream& client, text_response r, std::chrono::seconds timeout) {
   error_code ec;
@@ -67,16 +69,18 @@ unsigned failure_status(connect_failure f) {
 stage upstream_failure(const error_code& ec) { return ec == beast::error::timeout ? stage::timeout : stage::bad_gateway; }
 
 // The response's head, after any informational ones (other than 101): those are dropped, since the
-// gateway answered any Expect itself. Reads into the connection's buffer, where the body's start stays.
+// gateway answered any Expect itself. Reads into the connection's buffer, where the body's start stays; the
+// parser is the request's (chunk.response).
 template <class Upstream>
-awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn, std::optional<response_parser>& response,
-                                         bool is_head, io_clock::duration timeout) {
-  for (;;) {
+awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn, relay_buffer& chunk, bool is_head,
+                                         io_clock::duration timeout) {
+  auto& response = chunk.response;
+  for (int informational = 0; informational <= max_informational_responses; ++informational) {
     error_code ec;
     const auto size = co_await read_until_head_end(up, conn.buffer, max_response_head_bytes, upstream_connection::read_room,
                                                    io_clock::now() + timeout, ec);
     if (ec) co_return ec;
-    response.emplace();
+    response.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(chunk.heads.allocator()));
     response->header_limit(max_response_head_bytes);
     response->body_limit(std::numeric_limits<std::uint64_t>::max());
     response->skip(is_head);
@@ -87,6 +91,73 @@ awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn
     const auto status = response->get().result_int();
     if (status < 100 || status >= 200 || status == 101) co_return ec;
   }
+  co_return http::error::bad_status;
+}
+
+// The response's leg: its head rewritten for the client, then its body or a WebSocket tunnel. A coroutine of
+// its own, so that neither leg's frame (allocated per request) passes the 1 KiB that glibc's per-thread cache
+// serves.
+template <class Upstream>
+awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& client_buffer, forward_request& r,
+                                    const upstream_config& u, Upstream& up, upstream_connection& conn,
+                                    relay_buffer& chunk, response_parser& response, upstream_exchange x) {
+  auto& res = response.get();
+  x.outcome.status = res.result_int();
+  const unsigned client_version = r.client_version;
+  error_code ec;
+
+  const bool websocket = res.result_int() == 101;
+  if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
+  rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
+  prepare_client_response(res, websocket);
+  const bool client_keep_alive = r.client_keep_alive && !websocket;
+  res.version(client_version);
+  if (!response.is_done() && !res.has_content_length() && !res.chunked()) {
+    // Body until the upstream closes: chunk it for HTTP/1.1 clients so their connection survives.
+    if (client_version >= 11) res.chunked(true);
+  }
+  if (client_version < 11 && res.chunked()) res.chunked(false);  // HTTP/1.0 clients: body until close
+  const bool client_framed = res.has_content_length() || res.chunked() || response.is_done();
+  res.keep_alive(client_keep_alive && client_framed);
+
+  const bool with_banner = !r.banner.empty() && !response.is_done() && banner_fits(res);
+  if (with_banner && response.content_length()) res.content_length(*response.content_length() + r.banner.size());
+  x.outcome.client_reusable = res.keep_alive();
+  chunk.out.clear();
+  append_head(chunk.out, res);
+  // A response with a body goes out with its first piece of body (body_writer); the head goes alone only
+  // when nothing follows it.
+  if (websocket || response.is_done()) {
+    co_await write_all(client, asio::buffer(chunk.out), io_clock::now() + r.client_timeout, ec);
+    if (ec) co_return stopped(stage::client_gone);
+  }
+
+  if (websocket) {
+    co_await tunnel(client, client_buffer, up, conn.buffer, std::chrono::seconds(r.client_timeout));
+    x.outcome.client_reusable = false;
+    co_return x;
+  }
+  if (!response.is_done()) {
+    body_writer writer(client, chunk.out, res.chunked(), r.client_timeout);
+    const auto banner = with_banner ? r.banner : std::string_view();
+    relay_outcome relayed;
+    if (const auto length = response.content_length(); length && !response.chunked()) {
+      length_body_source source(up, conn.buffer, *length, chunk, u.response_timeout);
+      relayed = co_await relay_body(source, writer, banner);
+    } else {
+      parsed_body_source source(up, conn.buffer, response, chunk, u.response_timeout);
+      relayed = co_await relay_body(source, writer, banner);
+    }
+    x.outcome.bytes_out = relayed.bytes;
+    if (relayed.failed != relay_failure::none) {
+      if (!writer.started())  // nothing reached the client: it can still get a 502/504
+        co_return stopped(relayed.failed == relay_failure::source ? upstream_failure(relayed.ec) : stage::client_gone);
+      x.outcome.client_reusable = false;  // the response is cut short: the client must see the close
+      co_return x;
+    }
+  }
+  x.upstream_reusable = response.keep_alive() && !response.need_eof();
+  co_return x;
 }
 
 template <class Upstream>
@@ -95,7 +166,6 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
                                       relay_buffer& chunk) {
   auto& req = r.parser.get();
   const bool bodiless = r.parser.is_done();
-  const unsigned client_version = r.client_version;
   const bool is_head = req.method() == http::verb::head;
   error_code ec;
   std::uint64_t bytes_in = 0;
@@ -120,8 +190,7 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
   }
 
-  std::optional<response_parser> response;
-  ec = co_await read_response_head(up, conn, response, is_head, u.response_timeout);
+  ec = co_await read_response_head(up, conn, chunk, is_head, u.response_timeout);
   if (ec) {
     const bool nothing_came = conn.buffer.size() == 0;
     co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout ? stage::retry
@@ -132,69 +201,15 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   // come back together. The same for the requests to the upstream, above. Answering each at once measured
   // ~12 % fewer requests/s on the 2 KB page at 16 connections (bench/RESULTS.md).
   co_await asio::post(client.get_executor(), use_awaitable);
-  auto& res = response->get();
   upstream_exchange x;
   x.outcome.bytes_in = bytes_in;
   x.outcome.upstream_time = io_clock::now() - sent_at;
-  x.outcome.status = res.result_int();
-
-  const bool websocket = res.result_int() == 101;
-  if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
-  rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
-  prepare_client_response(res, websocket);
-  const bool client_keep_alive = r.client_keep_alive && !websocket;
-  res.version(client_version);
-  if (!response->is_done() && !res.has_content_length() && !res.chunked()) {
-    // Body until the upstream closes: chunk it for HTTP/1.1 clients so their connection survives.
-    if (client_version >= 11) res.chunked(true);
-  }
-  if (client_version < 11 && res.chunked()) res.chunked(false);  // HTTP/1.0 clients: body until close
-  const bool client_framed = res.has_content_length() || res.chunked() || response->is_done();
-  res.keep_alive(client_keep_alive && client_framed);
-
-  const bool with_banner = !r.banner.empty() && !response->is_done() && banner_fits(res);
-  if (with_banner && response->content_length()) res.content_length(*response->content_length() + r.banner.size());
-  x.outcome.client_reusable = res.keep_alive();
-  chunk.out.clear();
-  append_head(chunk.out, res);
-  // A response with a body goes out with its first piece of body (body_writer); the head goes alone only
-  // when nothing follows it.
-  if (websocket || response->is_done()) {
-    co_await write_all(client, asio::buffer(chunk.out), io_clock::now() + r.client_timeout, ec);
-    if (ec) co_return stopped(stage::client_gone);
-  }
-
-  if (websocket) {
-    co_await tunnel(client, client_buffer, up, conn.buffer, std::chrono::seconds(r.client_timeout));
-    x.outcome.client_reusable = false;
-    co_return x;
-  }
-  if (!response->is_done()) {
-    body_writer writer(client, chunk.out, res.chunked(), r.client_timeout);
-    const auto banner = with_banner ? r.banner : std::string_view();
-    relay_outcome relayed;
-    if (const auto length = response->content_length(); length && !response->chunked()) {
-      length_body_source source(up, conn.buffer, *length, chunk, u.response_timeout);
-      relayed = co_await relay_body(source, writer, banner);
-    } else {
-      parsed_body_source source(up, conn.buffer, *response, chunk, u.response_timeout);
-      relayed = co_await relay_body(source, writer, banner);
-    }
-    x.outcome.bytes_out = relayed.bytes;
-    if (relayed.failed != relay_failure::none) {
-      if (!writer.started())  // nothing reached the client: it can still get a 502/504
-        co_return stopped(relayed.failed == relay_failure::source ? upstream_failure(relayed.ec) : stage::client_gone);
-      x.outcome.client_reusable = false;  // the response is cut short: the client must see the close
-      co_return x;
-    }
-  }
-  x.upstream_reusable = response->keep_alive() && !response->need_eof();
-  co_return x;
+  co_return co_await answer(client, client_buffer, r, u, up, conn, chunk, *chunk.response, std::move(x));
 }
 
 }  // namespace
 
-bool is_websocket_upgrade(const http::fields& f) {
+bool is_websocket_upgrade(const head_fields& f) {
   return contains_token(f[http::field::upgrade], "websocket") && contains_token(f[http::field::connection], "upgrade");
 }
 

@@ -20,7 +20,6 @@
 namespace sekisho::gateway {
 
 using client_stream = tls_stream;
-using request_parser = http::request_parser<http::buffer_body>;
 
 struct forward_request {
   request_parser& parser;        // header read and checked; body not yet read
@@ -46,7 +45,7 @@ struct forward_outcome {
 };
 
 // Upgrade: websocket with Connection: upgrade (any case, in any list position).
-bool is_websocket_upgrade(const http::fields& f);
+bool is_websocket_upgrade(const head_fields& f);
 
 awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& client_buffer, forward_request request,
                                    upstream_pool& pool, relay_buffer& chunk);

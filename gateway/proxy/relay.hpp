@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include "gateway/http/head_fields.hpp"
 #include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
@@ -27,10 +29,24 @@ namespace http = beast::http;
 
 inline constexpr std::size_t relay_chunk_bytes = 64 * 1024;
 
-// A request's working memory, reused from request to request (relay_buffers).
+using request_parser = http::parser<true, http::buffer_body, head_allocator>;
+using response_parser = http::parser<false, http::buffer_body, head_allocator>;
+
+// A request's working memory, reused from request to request (relay_buffers). The parsers (288 bytes each)
+// live here rather than in the frames of the coroutines that use them, which are allocated for every request.
 struct relay_buffer {
   std::array<char, relay_chunk_bytes> piece;  // body bytes between a read and a write
   std::string out;                            // a head and framing, with small pieces gathered behind it
+  head_arena heads;                           // the fields of both parsers' heads: declared first, freed last
+  std::optional<request_parser> request;
+  std::optional<response_parser> response;
+
+  // Ready for the next request (the parsers first: their fields are in the arena).
+  void clear() {
+    response.reset();
+    request.reset();
+    heads.reset();
+  }
 };
 
 // Which side failed, so the caller can answer 413/502/504 or just close.
@@ -87,8 +103,10 @@ class length_body_source {
 template <bool is_request, class In>
 class parsed_body_source {
  public:
-  parsed_body_source(In& in, beast::flat_buffer& buffer, http::parser<is_request, http::buffer_body>& parser,
-                     relay_buffer& chunk, io_clock::duration timeout)
+  using parser_type = http::parser<is_request, http::buffer_body, head_allocator>;
+
+  parsed_body_source(In& in, beast::flat_buffer& buffer, parser_type& parser, relay_buffer& chunk,
+                     io_clock::duration timeout)
       : in_(in), buffer_(buffer), parser_(parser), chunk_(chunk), timeout_(timeout) {}
 
   bool done() const { return parser_.is_done(); }
@@ -111,7 +129,7 @@ class parsed_body_source {
  private:
   In& in_;
   beast::flat_buffer& buffer_;
-  http::parser<is_request, http::buffer_body>& parser_;
+  parser_type& parser_;
   relay_buffer& chunk_;
   io_clock::duration timeout_;
 };

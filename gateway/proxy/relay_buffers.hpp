@@ -37,6 +37,7 @@ class relay_buffers {
   static constexpr std::size_t max_spare = 64;
 
   void give_back(std::unique_ptr<relay_buffer> b) {
+    b->clear();
     if (spare_.size() < max_spare) spare_.push_back(std::move(b));
   }
 

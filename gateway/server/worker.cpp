@@ -29,9 +29,9 @@ void worker::set_state(std::shared_ptr<const gateway_state> state) {
 void worker::begin_drain() {
   asio::post(io_, [this] {
     draining_ = true;
-    for (auto* s : idle_) {
+    for (auto& c : idle_) {
       error_code ec;
-      s->close(ec);
+      c.socket.close(ec);
     }
     idle_.clear();
   });

@@ -3,8 +3,9 @@
 #pragma once
 #include <atomic>
 #include <memory>
-#include <set>
 #include <vector>
+
+#include <boost/intrusive/list.hpp>
 
 #include "gateway/net/asio.hpp"
 #include "gateway/proxy/relay_buffers.hpp"
@@ -18,6 +19,15 @@
 namespace sekisho::gateway {
 
 class worker;
+
+// A connection waiting for its next request, listed on its worker meanwhile so that a drain can close it at
+// once. Intrusive, and unlisted by its own destructor: a connection goes idle and busy again on every
+// request, and that must not allocate.
+struct idle_connection
+    : boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
+  explicit idle_connection(tcp_socket& s) : socket(s) {}
+  tcp_socket& socket;
+};
 
 // What every worker shares: read-mostly, thread-safe.
 struct shared_services {
@@ -47,8 +57,7 @@ class worker {
 
   // Called on the worker's thread by connections waiting for their next request.
   bool draining() const { return draining_; }
-  void idle(tcp_socket* s) { idle_.insert(s); }
-  void busy(tcp_socket* s) { idle_.erase(s); }
+  void idle(idle_connection& c) { idle_.push_back(c); }
 
  private:
   relay_buffers buffers_;  // before io_: outlives the coroutines that io_ destroys
@@ -58,7 +67,7 @@ class worker {
   gateway_metrics metrics_;  // before authd_, which counts its calls here
   authd_channel authd_;
   session_cache sessions_;
-  std::set<tcp_socket*> idle_;
+  boost::intrusive::list<idle_connection, boost::intrusive::constant_time_size<false>> idle_;
   bool draining_ = false;
 };
 

@@ -1,6 +1,6 @@
 // Arbitrary bytes as a request head, taken through exactly the gateway's steps: the raw-head check, Beast's
-// parser, the framing check, Host, the session cookie, the admission decision and the header rewrite for
-// the upstream. Aborts when a request the gateway would forward carries a header value that could split
+// parser (its fields in a head arena), the framing check, Host, the session cookie, the admission decision and
+// the header rewrite for the upstream. Aborts when a request the gateway would forward carries a header value that could split
 // the upstream's header block, or a path that is not in normal form.
 #include <cstddef>
 #include <cstdint>
@@ -56,7 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!check_request_head(head)) return 0;
 
   namespace http = boost::beast::http;
-  http::request_parser<http::empty_body> parser;
+  static head_arena arena;  // as the gateway keeps heads: the 4 KiB buffer, then the heap for larger ones
+  arena.reset();
+  http::parser<true, http::empty_body, head_allocator> parser(std::piecewise_construct, std::make_tuple(),
+                                                              std::make_tuple(arena.allocator()));
   parser.header_limit(16 * 1024);
   boost::system::error_code ec;
   parser.put(boost::asio::buffer(head), ec);

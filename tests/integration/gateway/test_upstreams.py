@@ -36,7 +36,8 @@ class Http10Handler(http.server.BaseHTTPRequestHandler):
 
 class DelayedUpstream(_Server):
     """GET /poll?s=N answers after N seconds (long polling); GET /events sends its head and a first event at
-    once, the second event two seconds later (a chunked event stream). max_busy: the most polls at once."""
+    once, the second event two seconds later (a chunked event stream); GET /hints?n=N sends N informational
+    103 Early Hints responses before its answer. max_busy: the most polls at once."""
 
     def __init__(self):
         self.busy = 0
@@ -59,6 +60,9 @@ class DelayedUpstream(_Server):
                 time.sleep(float(target.split("s=")[1]))
                 self._busy(-1)
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nnews!\r\n")
+            elif target.startswith("/hints"):
+                hint = b"HTTP/1.1 103 Early Hints\r\nLink: </karte.css>; rel=preload; as=style\r\n\r\n"
+                conn.sendall(hint * int(target.split("n=")[1]) + b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nchart\n")
             else:
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                              b"9\r\ndata: 1\n\n\r\n")
@@ -93,6 +97,7 @@ class Upstreams(unittest.TestCase):
             {"name": "http10", "path_prefix": "/legacy", "url": f"http://127.0.0.1:{cls.http10.server_port}"},
             {"name": "delayed", "path_prefix": "/poll", "url": cls.delayed.url, "response_timeout": "4s"},
             {"name": "events", "path_prefix": "/events", "url": cls.delayed.url},
+            {"name": "hints", "path_prefix": "/hints", "url": cls.delayed.url},
             {"name": "pooled", "path_prefix": "/pooled", "url": cls.recorder.url, "max_idle_connections": 2},
             {"name": "fragile", "path_prefix": "/poll-fragile", "url": cls.fragile.url, "max_connections": 2,
              "connect_timeout": "2s"},
@@ -172,6 +177,17 @@ class Upstreams(unittest.TestCase):
         r = self.gw.request("GET", "/poll?s=7", timeout=15)
         self.assertEqual(r.status, 504, r)
         self.assertLess(time.monotonic() - started, 6.5)
+
+    # -- informational responses -------------------------------------------------------------------------
+
+    def test_early_hints_are_passed_over_and_the_answer_arrives(self):
+        r = self.gw.request("GET", "/hints?n=3")
+        self.assertEqual((r.status, r.body), (200, b"chart\n"), r)
+
+    def test_an_upstream_that_sends_only_informational_responses_gets_502(self):
+        # Each one would be read and parsed into the request's memory: more than 8 end the exchange.
+        r = self.gw.request("GET", "/hints?n=50")
+        self.assertEqual(r.status, 502, r)
 
     def test_event_stream_delivers_each_event_as_it_comes(self):
         with self.gw.connect() as c:

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <string>
+
 using namespace sekisho::gateway;
 
 namespace {
@@ -107,4 +110,24 @@ TEST_CASE("control characters are written as \\u escapes") {
   std::string out;
   append_json_line(out, r, true);
   CHECK(out.find(R"("path":"/a\u0001\u001f\u007f")") != std::string::npos);
+}
+
+TEST_CASE("times are written in milliseconds with three decimals, rounded; nonsense reads as 0") {
+  const auto written = [](double ms) {
+    auto r = sample();
+    r.total_ms = ms;
+    std::string out;
+    append_json_line(out, r, true);
+    const auto at = out.find("\"total_ms\":") + 11;
+    return out.substr(at, out.find_first_of(",}", at) - at);
+  };
+  CHECK(written(2.5) == "2.500");
+  CHECK(written(0) == "0.000");
+  CHECK(written(0.0004) == "0.000");
+  CHECK(written(0.0006) == "0.001");
+  CHECK(written(1.9996) == "2.000");
+  CHECK(written(123456.789) == "123456.789");
+  CHECK(written(-3) == "0.000");
+  CHECK(written(std::nan("")) == "0.000");
+  CHECK(written(1e300) == "1000000000000.000");
 }

@@ -15,8 +15,8 @@ std::vector<ip_network> networks(std::initializer_list<const char*> list) {
   return out;
 }
 
-boost::beast::http::fields forwarded(std::initializer_list<std::pair<const char*, const char*>> list) {
-  boost::beast::http::fields h;
+head_fields forwarded(std::initializer_list<std::pair<const char*, const char*>> list) {
+  head_fields h;
   for (const auto& [name, value] : list) h.insert(name, value);
   return h;
 }

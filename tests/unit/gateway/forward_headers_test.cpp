@@ -14,7 +14,7 @@ using namespace sekisho::gateway;
 namespace {
 
 // The values of every field spelled like `name` (any case, '_' or '-'), in order.
-std::vector<std::string> values_of(const http::fields& h, std::string_view name) {
+std::vector<std::string> values_of(const head_fields& h, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& f : h)
     if (same_header(f.name_string(), name)) out.emplace_back(f.value());
@@ -22,7 +22,7 @@ std::vector<std::string> values_of(const http::fields& h, std::string_view name)
 }
 using values = std::vector<std::string>;
 
-std::string dump(const http::fields& h) {
+std::string dump(const head_fields& h) {
   std::string out;
   for (const auto& f : h) out.append(f.name_string()).append(": ").append(f.value()).append("\n");
   return out;
@@ -36,7 +36,7 @@ struct fixture {
   upstream_config upstream;
   forward_identity identity{"alice", {"doctors", "ward-3"}, "Alice Example"};
   forward_context context;
-  http::fields h;
+  head_fields h;
 
   fixture() {
     upstream.url = "http://10.0.0.5:8080";
@@ -271,7 +271,7 @@ TEST_CASE_FIXTURE(fixture, "a WebSocket upgrade keeps exactly Upgrade: websocket
 }
 
 TEST_CASE("responses lose every hop-by-hop header and keep their framing") {
-  http::fields h;
+  head_fields h;
   h.insert("Connection", "close, X-Upstream-Hop");
   h.insert("Keep-Alive", "timeout=5");
   h.insert("X-Upstream-Hop", "1");

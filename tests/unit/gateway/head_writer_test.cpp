@@ -14,8 +14,8 @@ namespace beast = boost::beast;
 namespace {
 
 template <bool is_request>
-std::string as_beast_writes_it(http::message<is_request, http::empty_body>& m) {
-  http::serializer<is_request, http::empty_body> sr{m};
+std::string as_beast_writes_it(http::message<is_request, http::empty_body, head_fields>& m) {
+  http::serializer<is_request, http::empty_body, head_fields> sr{m};
   std::string out;
   beast::error_code ec;
   while (!sr.is_done() && !ec)
@@ -30,7 +30,7 @@ std::string as_beast_writes_it(http::message<is_request, http::empty_body>& m) {
 
 TEST_CASE("a request head: method, target, version and every field in order, duplicates kept") {
   for (unsigned version : {10u, 11u}) {
-    http::request<http::empty_body> req{http::verb::get, "/karte/list?patient=0042&q=%E5%B1%B1", version};
+    http::request<http::empty_body, head_fields> req{http::verb::get, "/karte/list?patient=0042&q=%E5%B1%B1", version};
     req.set(http::field::host, "ehr.example.jp");
     req.insert("X-Custom", "a");
     req.insert("X-Custom", "b");
@@ -40,7 +40,7 @@ TEST_CASE("a request head: method, target, version and every field in order, dup
     append_head(mine, req);
     CHECK(mine == as_beast_writes_it(req));
   }
-  http::request<http::empty_body> odd;
+  http::request<http::empty_body, head_fields> odd;
   odd.method_string("PROPFIND");
   odd.target("*");
   odd.version(11);
@@ -51,7 +51,7 @@ TEST_CASE("a request head: method, target, version and every field in order, dup
 }
 
 TEST_CASE("a response head: the upstream's own reason phrase, or the standard one when it sent none") {
-  http::response<http::empty_body> res{http::status::ok, 11};
+  http::response<http::empty_body, head_fields> res{http::status::ok, 11};
   res.reason("Daijoubu");
   res.set(http::field::content_type, "text/html; charset=Shift_JIS");
   res.insert(http::field::set_cookie, "a=1; Path=/");
@@ -62,7 +62,7 @@ TEST_CASE("a response head: the upstream's own reason phrase, or the standard on
   CHECK(mine == as_beast_writes_it(res));
 
   for (auto status : {http::status::not_found, http::status::switching_protocols, http::status::gateway_timeout}) {
-    http::response<http::empty_body> plain{status, 10};
+    http::response<http::empty_body, head_fields> plain{status, 10};
     plain.set(http::field::content_length, "0");
     std::string text;
     append_head(text, plain);
@@ -71,7 +71,7 @@ TEST_CASE("a response head: the upstream's own reason phrase, or the standard on
 }
 
 TEST_CASE("heads are appended: what the buffer already holds stays in front") {
-  http::response<http::empty_body> res{http::status::no_content, 11};
+  http::response<http::empty_body, head_fields> res{http::status::no_content, 11};
   std::string out = "kept";
   append_head(out, res);
   CHECK(out == "keptHTTP/1.1 204 No Content\r\n\r\n");

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using namespace sekisho::gateway;
 
 TEST_CASE("header_key folds case and '_' into one spelling") {
@@ -15,7 +17,7 @@ TEST_CASE("header_key folds case and '_' into one spelling") {
 }
 
 TEST_CASE("erase_all_variants removes every spelling and duplicate, and nothing else") {
-  http::fields h;
+  head_fields h;
   h.insert("Remote-User", "a");
   h.insert("REMOTE_USER", "b");
   h.insert("remote_user", "c");
@@ -28,8 +30,23 @@ TEST_CASE("erase_all_variants removes every spelling and duplicate, and nothing 
   for (const auto& f : h) CHECK(f.value() == "kept");
 }
 
+TEST_CASE("erase_all_variants with several names removes each in every spelling, long names included") {
+  const std::string long_name = "X-" + std::string(70, 'a');  // past the length filter's 64 bits
+  head_fields h;
+  h.insert("TE", "trailers");
+  h.insert("x_forwarded_for", "spoofed");
+  h.insert("X-" + std::string(70, 'A'), "gone");
+  h.insert("X-" + std::string(69, 'a'), "kept");
+  h.insert("Trailer", "kept: not named");
+  h.insert("Accept", "kept");
+  const std::string_view names[] = {"te", "X-Forwarded-For", long_name};
+  erase_all_variants(h, names);
+  CHECK(std::distance(h.begin(), h.end()) == 3);
+  for (const auto& f : h) CHECK(f.value().starts_with("kept"));
+}
+
 TEST_CASE("erase_misspelled_variants keeps the real header in any case") {
-  http::fields h;
+  head_fields h;
   h.insert("Content-Length", "5");
   h.insert("Content_Length", "500");
   h.insert("CONTENT_LENGTH", "500");

@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include <boost/beast/http/fields.hpp>
+#include "gateway/http/head_fields.hpp"
 
 using namespace sekisho::gateway;
 namespace http = boost::beast::http;
@@ -44,7 +44,7 @@ TEST_CASE("after the tag is found once, later pieces are never answered") {
 }
 
 TEST_CASE("only uncompressed HTML gets the banner") {
-  http::fields h;
+  head_fields h;
   h.set(http::field::content_type, "text/html; charset=Shift_JIS");
   CHECK(banner_fits(h));
   h.set(http::field::content_type, "TEXT/HTML");

@@ -21,7 +21,7 @@ upstream_config upstream(std::string scheme, std::string address, std::string po
   return u;
 }
 
-values values_of(const http::fields& h, std::string_view name) {
+values values_of(const head_fields& h, std::string_view name) {
   values out;
   for (const auto& f : h)  // not equal_range: Beast 1.74's spans other fields between matches
     if (boost::beast::iequals(f.name_string(), name)) out.emplace_back(f.value());
@@ -31,7 +31,7 @@ values values_of(const http::fields& h, std::string_view name) {
 // The value a single `name` header has after rewriting.
 std::string rewritten(const upstream_config& u, std::string_view name, std::string_view value,
                       std::string_view public_host = "ehr.clinic.example") {
-  http::fields h;
+  head_fields h;
   h.insert(name, value);
   rewrite_response_headers(h, u, public_host, "https");
   const auto v = values_of(h, name);
@@ -136,7 +136,7 @@ TEST_CASE("a public host that is not a plain host[:port] never reaches a header"
 TEST_CASE("Set-Cookie Domain naming an internal host is dropped, Secure added where missing; everything else is kept, in order") {
   auto u = upstream("http", "10.0.0.5", "8080");
   u.host_header = "ehr.internal";
-  http::fields h;
+  head_fields h;
   h.insert("Set-Cookie", "a=1; Domain=10.0.0.5; Path=/; HttpOnly");
   h.insert("Location", "/home");
   h.insert("Set-Cookie", "b=2; Path=/;domain=.EHR.Internal ;Secure");
@@ -154,7 +154,7 @@ TEST_CASE("Set-Cookie Domain naming an internal host is dropped, Secure added wh
 
 TEST_CASE("fields between two Set-Cookie lines are neither rewritten nor turned into cookies") {
   const auto u = upstream("http", "10.0.0.7", "8080");
-  http::fields h;
+  head_fields h;
   h.insert("Set-Cookie", "a=1; Domain=10.0.0.7; Path=/");
   h.insert("Date", "Wed, 25 Nov 2026 10:00:00 GMT");
   h.insert("Set_Cookie", "smuggled=1; Domain=10.0.0.7");

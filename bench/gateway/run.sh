@@ -19,7 +19,8 @@
 # CLIENT_CPU (0), VARIANTS (all of the above, in order), ROUNDS (3; the summary shows medians),
 # UPSTREAM_KEEPALIVE (128), OUT (directory for the raw wrk
 # outputs, results.tsv and summary.md; default /tmp/sekisho-gateway-bench-DATE), PROFILE=1 (perf record the
-# gateway during one more run per file), and for a shared machine QUIET_WAIT (900 s), QUIET_MAX (15 %),
+# gateway during one more run per file), INSTRUCTIONS=1 (instructions per request under callgrind, CG_SHORT and
+# CG_LONG s of wrk: see below), and for a shared machine QUIET_WAIT (900 s), QUIET_MAX (15 %),
 # FOREIGN_MAX (20 %), TRIES (3): see measure().
 #
 # The session is real: a user with a password and a TOTP key (codes from oathtool) logs in through authd
@@ -485,6 +486,59 @@ if [ "${PROFILE:-0}" = 1 ] && command -v perf >/dev/null; then
   done
 fi
 
+# Optional: INSTRUCTIONS=1 counts the instructions each proxy executes per request for the 2 KB page, with
+# valgrind's callgrind (every instruction the process runs, its libraries' and OpenSSL's included): nginx as a
+# proxy and nginx with auth_request (one process, master_process off, which also serves the auth endpoint),
+# and the logging gateway. Each runs twice under callgrind, driven by wrk at the first connection count for
+# CG_SHORT and CG_LONG seconds; the difference of the totals over the difference of the requests leaves out
+# start-up and the TLS handshakes. Unlike requests/s on a shared machine, the count repeats within about 2 %
+# (the same binary three times: 67.2k, 68.4k, 68.0k). Under callgrind each server is far slower than wrk, so it
+# finds many requests ready at each wake-up: the counts are for a saturated server, for both alike.
+INSTRUCTIONS_TSV=$OUT/instructions.tsv
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || die "INSTRUCTIONS=1 needs valgrind"
+  CG_SHORT=${CG_SHORT:-5}
+  CG_LONG=${CG_LONG:-15}
+  # A second proxy nginx, on ports of its own, for callgrind.
+  CG_PX=$(free_port); CG_PXN=$(free_port); CG_AR=$(free_port); CG_AUTH=$(free_port)
+  nginx_dir cgproxy
+  sed -e "s|$WORK/proxy/|$WORK/cgproxy/|g" -e "s|127.0.0.1:$PX |127.0.0.1:$CG_PX |" -e "s|127.0.0.1:$PXN |127.0.0.1:$CG_PXN |" \
+    -e "s|127.0.0.1:$AR |127.0.0.1:$CG_AR |" -e "s|127.0.0.1:$AUTH;|127.0.0.1:$CG_AUTH;|g" \
+    "$WORK/proxy/nginx.conf" >"$WORK/cgproxy/nginx.conf"
+  callgrind_run() {  # VARIANT SECONDS → "requests instructions"
+    local v=$1 secs=$2 out=$WORK/callgrind-$1-$2.out log=$WORK/callgrind-$1-$2.log pid url
+    if [ "$v" = sekisho ]; then
+      # The gateway sets this malloc tunable itself by re-executing, which valgrind would not follow.
+      taskset -c "$SERVER_CPU" env GLIBC_TUNABLES=glibc.malloc.tcache_count=128 valgrind --tool=callgrind \
+        --callgrind-out-file="$out" "$SEKISHO" --config "$CONFIG" gateway 2>"$log" &
+      pid=$!
+      for _ in $(seq 600); do grep -q '^sekisho gateway: ready' "$log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      url="https://127.0.0.1:$(sed -n 's|^sekisho gateway: listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$log" | head -n1)"
+    else
+      taskset -c "$SERVER_CPU" valgrind --tool=callgrind --callgrind-out-file="$out" nginx -p "$WORK/cgproxy/" \
+        -c "$WORK/cgproxy/nginx.conf" -g "daemon off; master_process off;" 2>"$log" &
+      pid=$!
+      wait_port "$CG_AUTH" "$pid" || die "nginx under callgrind did not start: $(cat "$log")"
+      url="https://127.0.0.1:$([ "$v" = nginx-proxy ] && echo "$CG_PX" || echo "$CG_AR")"
+    fi
+    local n
+    n=$(client wrk -t1 -c"${CONNS%% *}" -d"${secs}s" "${HEADERS[@]}" "$url/page.html" | awk '/requests in/{print $1}')
+    kill "$([ "$v" = sekisho ] && echo -TERM || echo -QUIT)" "$pid"
+    wait "$pid" 2>/dev/null || true
+    [ -s "$out" ] || die "$v under callgrind wrote no profile: $(tail -n3 "$log")"
+    echo "$n $(awk '/^totals:/{print $2; exit}' "$out")"
+  }
+  printf 'variant\trequests_short\tinstructions_short\trequests_long\tinstructions_long\tinstructions_per_request\n' \
+    >"$INSTRUCTIONS_TSV"
+  for v in nginx-proxy nginx-authreq sekisho; do
+    read -r n1 i1 <<<"$(callgrind_run "$v" "$CG_SHORT")"
+    read -r n2 i2 <<<"$(callgrind_run "$v" "$CG_LONG")"
+    per=$(awk -v a="$i1" -v b="$i2" -v m="$n1" -v n="$n2" 'BEGIN { printf "%.0f", (b - a) / (n - m) }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$n1" "$i1" "$n2" "$i2" "$per" >>"$INSTRUCTIONS_TSV"
+    say "$v: $per instructions per request of /page.html (callgrind, $n1 and $n2 requests)"
+  done
+fi
+
 # ---------------------------------------------------------------------------------------------------------
 # RSS with IDLE_CONNS idle keep-alive TLS connections (each has had one request for the 2 KB page).
 idle_rss() {  # NAME PORT PID...
@@ -581,6 +635,13 @@ summary() {
   echo '|---|---|---|---|'
   awk -F'\t' 'NR > 1 { printf "| %s | %.1f | %.1f | %.1f |\n", $1, $2 / 1024, $3 / 1024, $4 }' "$OUT/rss.tsv"
   echo
+  if [ -s "$INSTRUCTIONS_TSV" ]; then
+    echo '| instructions per request, 2 KB page (callgrind) | nginx proxy | nginx + auth_request | Sekisho | Sekisho / nginx proxy | Sekisho / nginx + auth_request |'
+    echo '|---|---|---|---|---|---|'
+    awk -F'\t' 'NR > 1 { i[$1] = $6 } END { printf "| whole process | %d | %d | %d | %.2f× | %.2f× |\n", i["nginx-proxy"],
+      i["nginx-authreq"], i["sekisho"], i["sekisho"] / i["nginx-proxy"], i["sekisho"] / i["nginx-authreq"] }' "$INSTRUCTIONS_TSV"
+    echo
+  fi
   echo "Goals: Sekisho ≥ 1.0× nginx proxy, ≥ 1.5× nginx+auth_request, p99 within 0.5 ms of nginx's; RSS ≤ 50 MB with 1,000 idle connections."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }

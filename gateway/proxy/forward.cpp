@@ -16,7 +16,6 @@
 namespace sekisho::gateway {
 namespace {
 
-
 constexpr std::size_t max_response_head_bytes = 64 * 1024;
 // Informational responses before the real one: a few are normal (103 Early Hints); an endless stream of them
 // would hold the request and grow its head arena.

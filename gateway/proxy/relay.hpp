@@ -37,7 +37,7 @@ using response_parser = http::parser<false, http::buffer_body, head_allocator>;
 struct relay_buffer {
   std::array<char, relay_chunk_bytes> piece;  // body bytes between a read and a write
   std::string out;                            // a head and framing, with small pieces gathered behind it
-  head_arena heads;                           // the fields of both parsers' heads: declared first, freed last
+  head_arena heads;                           // both parsers' fields: declared before them, freed after
   std::optional<request_parser> request;
   std::optional<response_parser> response;
 

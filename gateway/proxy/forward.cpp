@@ -73,21 +73,20 @@ stage upstream_failure(const error_code& ec) { return ec == beast::error::timeou
 template <class Upstream>
 awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn, relay_buffer& chunk, bool is_head,
                                          io_clock::duration timeout) {
-  auto& response = chunk.response;
   for (int informational = 0; informational <= max_informational_responses; ++informational) {
     error_code ec;
     const auto size = co_await read_until_head_end(up, conn.buffer, max_response_head_bytes, upstream_connection::read_room,
                                                    io_clock::now() + timeout, ec);
     if (ec) co_return ec;
-    response.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(chunk.heads.allocator()));
-    response->header_limit(max_response_head_bytes);
-    response->body_limit(std::numeric_limits<std::uint64_t>::max());
-    response->skip(is_head);
-    response->put(asio::buffer(conn.buffer.data().data(), size), ec);
-    if (!ec && !response->is_header_done()) ec = http::error::partial_message;
+    auto& response = chunk.new_response();
+    response.header_limit(max_response_head_bytes);
+    response.body_limit(std::numeric_limits<std::uint64_t>::max());
+    response.skip(is_head);
+    response.put(asio::buffer(conn.buffer.data().data(), size), ec);
+    if (!ec && !response.is_header_done()) ec = http::error::partial_message;
     if (ec) co_return ec;
     conn.buffer.consume(size);
-    const auto status = response->get().result_int();
+    const auto status = response.get().result_int();
     if (status < 100 || status >= 200 || status == 101) co_return ec;
   }
   co_return http::error::bad_status;

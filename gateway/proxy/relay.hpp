@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -41,11 +43,23 @@ struct relay_buffer {
   std::optional<request_parser> request;
   std::optional<response_parser> response;
 
+  // A fresh parser for the request's head, or for the response's (again after an informational one), its
+  // fields in the arena.
+  request_parser& new_request() { return new_parser(request); }
+  response_parser& new_response() { return new_parser(response); }
+
   // Ready for the next request (the parsers first: their fields are in the arena).
   void clear() {
     response.reset();
     request.reset();
     heads.reset();
+  }
+
+ private:
+  // Beast's message: no arguments for the body, the arena's allocator for the fields.
+  template <class Parser>
+  Parser& new_parser(std::optional<Parser>& p) {
+    return p.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(heads.allocator()));
   }
 };
 

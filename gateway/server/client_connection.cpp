@@ -136,8 +136,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (!check_request_head(head)) co_return co_await send_error(client, 400, 11, false, timeout, log);
 
   auto chunk = w.buffers().take();
-  auto& parser = (*chunk).request.emplace(std::piecewise_construct, std::make_tuple(),
-                                          std::make_tuple((*chunk).heads.allocator()));
+  auto& parser = (*chunk).new_request();
   parser.header_limit(static_cast<std::uint32_t>(g.max_header_bytes));
   parser.body_limit(g.max_body_bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : g.max_body_bytes);
   error_code ec;

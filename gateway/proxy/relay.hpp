@@ -9,18 +9,15 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <tuple>
 #include <utility>
 #include <string>
 #include <string_view>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "gateway/http/head_fields.hpp"
+#include "gateway/http/head_parser.hpp"
 #include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
@@ -31,11 +28,8 @@ namespace http = beast::http;
 
 inline constexpr std::size_t relay_chunk_bytes = 64 * 1024;
 
-using request_parser = http::parser<true, http::buffer_body, head_allocator>;
-using response_parser = http::parser<false, http::buffer_body, head_allocator>;
-
-// A request's working memory, reused from request to request (relay_buffers). The parsers (288 bytes each)
-// live here rather than in the frames of the coroutines that use them, which are allocated for every request.
+// A request's working memory, reused from request to request (relay_buffers). The parsers live here rather
+// than in the frames of the coroutines that use them, which are allocated for every request.
 struct relay_buffer {
   std::array<char, relay_chunk_bytes> piece;  // body bytes between a read and a write
   std::string out;                            // a head and framing, with small pieces gathered behind it
@@ -56,10 +50,9 @@ struct relay_buffer {
   }
 
  private:
-  // Beast's message: no arguments for the body, the arena's allocator for the fields.
   template <class Parser>
   Parser& new_parser(std::optional<Parser>& p) {
-    return p.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(heads.allocator()));
+    return p.emplace(heads);
   }
 };
 
@@ -117,7 +110,7 @@ class length_body_source {
 template <bool is_request, class In>
 class parsed_body_source {
  public:
-  using parser_type = http::parser<is_request, http::buffer_body, head_allocator>;
+  using parser_type = head_parser<is_request>;
 
   parsed_body_source(In& in, beast::flat_buffer& buffer, parser_type& parser, relay_buffer& chunk,
                      io_clock::duration timeout)

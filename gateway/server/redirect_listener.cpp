@@ -1,10 +1,9 @@
 #include "gateway/server/redirect_listener.hpp"
 
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "gateway/http/admission.hpp"
+#include "gateway/http/head_parser.hpp"
 #include "gateway/net/tcp_stream.hpp"
 #include "gateway/http/request_head.hpp"
 #include "gateway/http/error_pages.hpp"
@@ -18,7 +17,8 @@ namespace {
 text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uint16_t https_port) {
   const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
   if (!check_request_head(head)) return error_page(400, 11, false);
-  http::request_parser<http::empty_body> parser;
+  head_arena arena;
+  request_parser parser(arena);
   error_code ec;
   parser.put(asio::buffer(buffer.data().data(), head_size), ec);
   if (ec || !parser.is_header_done()) return error_page(400, 11, false);

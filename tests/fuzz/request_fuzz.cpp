@@ -1,18 +1,22 @@
 // Arbitrary bytes as a request head, taken through exactly the gateway's steps: the raw-head check, Beast's
-// parser (its fields in a head arena), the framing check, Host, the session cookie, the admission decision and
+// parser (its fields in the gateway's own table, in a head arena), the framing check, Host, the session cookie, the admission decision and
 // the header rewrite for the upstream. Aborts when a request the gateway would forward carries a header value that could split
-// the upstream's header block, or a path that is not in normal form.
+// the upstream's header block, or a path that is not in normal form, and when the gateway's table reads a head
+// differently from Beast's own fields.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "gateway/http/admission.hpp"
 #include "gateway/http/forward_headers.hpp"
+#include "gateway/http/head_parser.hpp"
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/request_head.hpp"
 #include "gateway/http/session_cookie.hpp"
@@ -45,6 +49,44 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
+namespace http = boost::beast::http;
+
+struct field_seen {
+  std::string key;  // the name in lower case: fields are compared name by name
+  http::field id;
+  std::string_view name, value;
+  bool operator==(const field_seen&) const = default;
+};
+
+// A head's fields grouped by name, each name's in the order the head gave them. Beast's basic_fields moves a
+// repeated field next to the first of its name; the gateway's table keeps the head's order. The order within a
+// name is the one that carries meaning (RFC 9110 §5.3) and must be the same.
+template <class Fields>
+std::vector<field_seen> by_name(const Fields& fields) {
+  std::vector<field_seen> out;
+  for (const auto& f : fields) {
+    std::string key(f.name_string());
+    for (auto& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    out.push_back({key, f.name(), f.name_string(), f.value()});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const field_seen& a, const field_seen& b) { return a.key < b.key; });
+  return out;
+}
+
+// The same head through Beast's parser into its basic_fields: the same fields, and the same framing.
+void check_read_as_beast_reads(const std::string& head, const request_parser& ours) {
+  http::request_parser<http::empty_body> beast;
+  beast.header_limit(16 * 1024);
+  boost::system::error_code ec;
+  beast.put(boost::asio::buffer(head), ec);
+  check(!ec && beast.is_header_done());
+  const auto& a = ours.get();
+  const auto& b = beast.get();
+  check(by_name(a) == by_name(b));
+  check(a.method_string() == b.method_string() && a.target() == b.target() && a.version() == b.version());
+  check(a.keep_alive() == b.keep_alive() && a.chunked() == b.chunked() && ours.content_length() == beast.content_length());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,15 +97,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   else head.resize(end);
   if (!check_request_head(head)) return 0;
 
-  namespace http = boost::beast::http;
-  static head_arena arena;  // as the gateway keeps heads: the 4 KiB buffer, then the heap for larger ones
+  static head_arena arena;  // as the gateway keeps heads: the 8 KiB buffer, then the heap for larger ones
   arena.reset();
-  http::parser<true, http::empty_body, head_allocator> parser(std::piecewise_construct, std::make_tuple(),
-                                                              std::make_tuple(arena.allocator()));
+  request_parser parser(arena);
   parser.header_limit(16 * 1024);
   boost::system::error_code ec;
   parser.put(boost::asio::buffer(head), ec);
   if (ec || !parser.is_header_done()) return 0;
+  check_read_as_beast_reads(head, parser);
   auto& req = parser.get();
   if (!check_request_framing(req, req.version())) return 0;
   auto host = host_from_header(req[http::field::host]);

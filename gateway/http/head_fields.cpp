@@ -32,17 +32,17 @@ bool named(const head_field& field, std::string_view name) {
 
 }  // namespace
 
-head_fields::head_fields() : own_(std::make_unique<head_arena>()), memory_(&own_->resource()), fields_(memory_) {
+head_fields::head_fields() : own_(std::make_unique<head_arena>()), arena_(own_.get()), fields_(&arena_->resource()) {
   fields_.reserve(usual_fields);
 }
 
-head_fields::head_fields(head_arena& arena) : memory_(&arena.resource()), fields_(memory_) {
+head_fields::head_fields(head_arena& arena) : arena_(&arena), fields_(&arena.resource()) {
   fields_.reserve(usual_fields);
 }
 
 std::string_view head_fields::copy(std::string_view s) {
   if (s.empty()) return {};
-  auto* p = static_cast<char*>(memory_->allocate(s.size(), 1));
+  auto* p = arena_->take(s.size());
   std::memcpy(p, s.data(), s.size());
   return {p, s.size()};
 }

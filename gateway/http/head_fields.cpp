@@ -9,6 +9,8 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include "gateway/http/header_names.hpp"
+
 namespace sekisho::gateway {
 
 namespace {
@@ -18,12 +20,6 @@ using boost::beast::iequals;
 // Room for the fields of an ordinary head before the table grows (which, in a monotonic arena, leaves the
 // smaller table behind).
 constexpr std::size_t usual_fields = 24;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Whether `field` is `name`, compared as Beast does: without regard to case.
 bool named(const head_field& field, std::string_view name) {
@@ -74,7 +70,7 @@ std::string_view head_fields::operator[](std::string_view name) const {
 }
 
 void head_fields::insert(http::field name, std::string_view name_string, std::string_view value) {
-  fields_.emplace_back(name, copy(name_string), copy(trim(value)));
+  fields_.emplace_back(name, copy(name_string), copy(trim_whitespace(value)));
 }
 
 void head_fields::insert(http::field name, std::string_view value) { insert(name, http::to_string(name), value); }

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
 
@@ -39,20 +38,14 @@ struct relay_buffer {
 
   // A fresh parser for the request's head, or for the response's (again after an informational one), its
   // fields in the arena.
-  request_parser& new_request() { return new_parser(request); }
-  response_parser& new_response() { return new_parser(response); }
+  request_parser& new_request() { return request.emplace(heads); }
+  response_parser& new_response() { return response.emplace(heads); }
 
   // Ready for the next request (the parsers first: their fields are in the arena).
   void clear() {
     response.reset();
     request.reset();
     heads.reset();
-  }
-
- private:
-  template <class Parser>
-  Parser& new_parser(std::optional<Parser>& p) {
-    return p.emplace(heads);
   }
 };
 

@@ -1,8 +1,8 @@
 // Arbitrary bytes as a request head, taken through exactly the gateway's steps: the raw-head check, Beast's
-// parser (its fields in the gateway's own table, in a head arena), the framing check, Host, the session cookie, the admission decision and
-// the header rewrite for the upstream. Aborts when a request the gateway would forward carries a header value that could split
-// the upstream's header block, or a path that is not in normal form, and when the gateway's table reads a head
-// differently from Beast's own fields.
+// parser (its fields in the gateway's own table, in a head arena), the framing check, Host, the session cookie,
+// the admission decision and the header rewrite for the upstream. Aborts when a request the gateway would forward
+// carries a header value that could split the upstream's header block, or a path that is not in normal form, and
+// when the gateway's table reads a head differently from Beast's own fields.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   else head.resize(end);
   if (!check_request_head(head)) return 0;
 
-  static head_arena arena;  // as the gateway keeps heads: the 8 KiB buffer, then the heap for larger ones
+  static head_arena arena;  // as the gateway keeps heads: the arena's own buffers, then the heap for larger ones
   arena.reset();
   request_parser parser(arena);
   parser.header_limit(16 * 1024);

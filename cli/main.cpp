@@ -5,7 +5,6 @@
 #include <iostream>
 #include <string>
 
-#include "cli/allocator_tuning.hpp"
 #include "cli/command.hpp"
 #include "core/config/config.hpp"
 #include "core/store/database.hpp"
@@ -101,7 +100,6 @@ int main(int argc, char** argv) {
               << match->usage.substr(0, match->usage.find('\n')) << "\n";
     return exit_usage;
   }
-  if (match->name == "gateway" || match->name == "run") reexec_with_tuned_allocator(argv);
   try {
     return match->run(*parsed, config_path);
   } catch (const sekisho::store::store_error& e) {

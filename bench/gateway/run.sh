@@ -508,8 +508,7 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
   callgrind_run() {  # VARIANT SECONDS → "requests instructions"
     local v=$1 secs=$2 out=$WORK/callgrind-$1-$2.out log=$WORK/callgrind-$1-$2.log pid url
     if [ "$v" = sekisho ]; then
-      # The gateway sets this malloc tunable itself by re-executing, which valgrind would not follow.
-      taskset -c "$SERVER_CPU" env GLIBC_TUNABLES=glibc.malloc.tcache_count=128 valgrind --tool=callgrind \
+      taskset -c "$SERVER_CPU" valgrind --tool=callgrind \
         --callgrind-out-file="$out" "$SEKISHO" --config "$CONFIG" gateway 2>"$log" &
       pid=$!
       for _ in $(seq 600); do grep -q '^sekisho gateway: ready' "$log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -132,10 +132,8 @@ class Gateway:
         with open(self.config_path, "w") as f:
             f.write(text)
 
-    def start(self, timeout=20, environment=None):
-        """environment: the gateway's whole environment (default: the test's)."""
-        self.process = Process([sekisho_binary(), "--config", self.config_path, "gateway"], self.log_path,
-                               env=environment)
+    def start(self, timeout=20):
+        self.process = Process([sekisho_binary(), "--config", self.config_path, "gateway"], self.log_path)
         wait_until(lambda: "sekisho gateway: ready" in self.log() or not self.process.running(), timeout,
                    what="the gateway to say it is ready")
         if not self.process.running():
@@ -160,10 +158,6 @@ class Gateway:
         line = wait_until(lambda: re.search(r"sekisho gateway: (reloaded|reload refused)[^\n]*", self.log()[before:]),
                           timeout, what="the gateway to answer SIGHUP")
         return line.group(0)
-
-    def environment(self):
-        with open(f"/proc/{self.process.pid}/environ", "rb") as f:
-            return dict(v.decode().split("=", 1) for v in f.read().split(b"\0") if b"=" in v)
 
     def rss_kib(self):
         with open(f"/proc/{self.process.pid}/status") as f:

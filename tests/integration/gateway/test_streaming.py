@@ -107,22 +107,6 @@ class Streaming(unittest.TestCase):
         self.assertIsNone(checker.first_mismatch, f"the bytes differ from offset {checker.first_mismatch}")
         self.assertLessEqual(sampler.growth_mib, RSS_LIMIT_MIB, "the gateway buffered the download")
 
-    def test_the_gateway_enlarges_its_malloc_cache_in_the_same_process(self):
-        # cli/allocator_tuning.hpp: the gateway re-executes itself once with glibc's per-thread cache enlarged.
-        # It must stay the process that was started (systemd and these tests watch that PID) and serve.
-        self.assertEqual(self.gw.environment().get("GLIBC_TUNABLES"), "glibc.malloc.tcache_count=128")
-        self.assertEqual(os.path.realpath(f"/proc/{self.gw.process.pid}/exe"), os.path.realpath(sekisho_binary()))
-        self.assertEqual(self.gw.request("GET", "/files/big.bin", headers=[("Range", "bytes=0-99")]).status, 206)
-
-    def test_an_operators_own_malloc_cache_setting_is_kept(self):
-        gw = Gateway(self.env, upstreams=[{"name": "nginx", "url": self.nginx.url}],
-                     rules=[{"name": "all", "action": "bypass"}], start=False)
-        self.addCleanup(gw.stop)
-        mine = "glibc.malloc.tcache_count=16"
-        gw.start(environment=dict(os.environ, GLIBC_TUNABLES=mine))
-        self.assertEqual(gw.environment().get("GLIBC_TUNABLES"), mine)
-        self.assertEqual(gw.request("GET", "/files/big.bin", headers=[("Range", "bytes=0-99")]).status, 206)
-
     def test_idle_keep_alive_connections_hold_no_tls_buffers(self):
         # After its response, a connection waiting for its next request gives OpenSSL's two record buffers
         # (about 34 KiB) back (tls_stream::release_buffers): a thousand idle connections must fit in little memory.

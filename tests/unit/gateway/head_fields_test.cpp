@@ -70,6 +70,40 @@ TEST_CASE("heads parsed into a request's arena keep every field, past its buffer
   }
 }
 
+TEST_CASE("a head kept whole in the arena is read in place; any other head's fields are copied into it") {
+  const auto in = [](std::string_view inner, std::string_view outer) {
+    return inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size();
+  };
+  head_arena arena;
+  std::string buffer = "GET /chart HTTP/1.1\r\nHost: ehr.example.jp\r\nCookie: a=1\r\n\r\n";
+  const auto kept = arena.keep(buffer);
+  CHECK(kept == buffer);
+  CHECK(arena.holds(kept));
+  CHECK_FALSE(arena.holds(buffer));
+  {
+    request_parser parser(arena);
+    boost::system::error_code ec;
+    parser.put(boost::asio::buffer(kept.data(), kept.size()), ec);
+    REQUIRE(parser.is_header_done());
+    for (const auto& f : parser.get()) {
+      CHECK(in(f.name_string(), kept));
+      CHECK(in(f.value(), kept));
+    }
+    CHECK(in(parser.get().target(), kept));
+  }
+  {
+    // Not kept: the connection's buffer is reused after the head, so every name and value is copied.
+    request_parser parser(arena);
+    parse(parser, buffer);
+    buffer.assign(buffer.size(), 'x');
+    CHECK(parser.get()[http::field::host] == "ehr.example.jp");
+    CHECK(parser.get()["Cookie"] == "a=1");
+    CHECK(parser.get().target() == "/chart");
+  }
+  arena.reset();
+  CHECK_FALSE(arena.holds(kept));  // given back: a new head's views can no longer be mistaken for kept ones
+}
+
 TEST_CASE("a head reads the same as through Beast's own fields: names, values, order, framing, keep-alive") {
   const std::vector<std::string> heads = {
       "GET /a?b=c HTTP/1.1\r\nHost: ehr.example\r\nCookie: a=1\r\ncookie: b=2\r\nX-Thing:  padded \t\r\n"

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <type_traits>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
@@ -53,24 +54,20 @@ inline std::size_t write_now(beast::ssl_stream<tcp_stream>&, asio::const_buffer,
 inline std::size_t read_now(tls_stream& s, asio::mutable_buffer b, error_code& ec) { return s.read_now(b, ec); }
 inline std::size_t write_now(tls_stream& s, asio::const_buffer b, error_code& ec) { return s.write_now(b, ec); }
 
-// After an attempt that would have blocked: Asio's own reads try once more before they wait; the client's
-// TLS stream waits first, sparing a system call that would fail.
-template <class Stream>
-awaitable<std::size_t> read_when_ready(Stream& s, asio::mutable_buffer b, error_code& ec) {
-  co_return co_await s.async_read_some(b, with_error(ec));
-}
-inline awaitable<std::size_t> read_when_ready(tls_stream& s, asio::mutable_buffer b, error_code& ec) {
-  co_return co_await s.async_wait_and_read_some(b, with_error(ec));
-}
-
-// Some bytes, or an error (asio::error::eof at the end, beast::error::timeout past the deadline).
+// Some bytes, or an error (asio::error::eof at the end, beast::error::timeout past the deadline). After an
+// attempt that would have blocked, Asio's own reads try once more before they wait; the client's TLS stream
+// waits first, sparing a system call that would fail. (One coroutine, not one per kind of stream: each is a
+// frame allocated for every read.)
 template <class Stream>
 awaitable<std::size_t> read_some(Stream& s, asio::mutable_buffer b, deadline by, error_code& ec) {
   const auto n = read_now(s, b, ec);
   if (ec != asio::error::would_block) co_return n;
   ec = {};
   beast::get_lowest_layer(s).expires_at(by);
-  co_return co_await read_when_ready(s, b, ec);
+  if constexpr (std::is_same_v<Stream, tls_stream>)
+    co_return co_await s.async_wait_and_read_some(b, with_error(ec));
+  else
+    co_return co_await s.async_read_some(b, with_error(ec));
 }
 
 // All of `b`, or an error.

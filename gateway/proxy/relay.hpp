@@ -152,17 +152,30 @@ class body_writer {
     pending_.append(piece.substr(0, whole));
     piece.remove_prefix(whole);
     if (chunked_ && piece.empty()) pending_ += "\r\n";
-    auto ec = co_await flush();
+    // Written here rather than through a coroutine shared with finish(): it would be one more frame for every
+    // piece.
+    error_code ec;
+    started_ = true;
+    co_await write_all(out_, asio::buffer(pending_), io_clock::now() + timeout_, ec);
+    pending_.clear();
     if (ec || piece.empty()) co_return ec;
     co_await write_all(out_, asio::buffer(piece), io_clock::now() + timeout_, ec);
     if (chunked_) pending_ = "\r\n";  // the chunk's end leaves with the next write
     co_return ec;
   }
 
-  // The end of the body: chunked, the last chunk; and anything still pending.
-  awaitable<error_code> finish() {
+  // The end of the body: chunked, the last chunk. Whether anything is left for finish() to write: usually
+  // not, and then no coroutine is started for it.
+  bool end() {
     if (chunked_) pending_ += "0\r\n\r\n";
-    co_return co_await flush();
+    return !pending_.empty();
+  }
+  awaitable<error_code> finish() {
+    error_code ec;
+    started_ = true;
+    co_await write_all(out_, asio::buffer(pending_), io_clock::now() + timeout_, ec);
+    pending_.clear();
+    co_return ec;
   }
 
  private:
@@ -175,15 +188,6 @@ class body_writer {
     do *--p = "0123456789abcdef"[n % 16]; while ((n /= 16) != 0);
     pending_.append(p, end);
     pending_ += "\r\n";
-  }
-
-  awaitable<error_code> flush() {
-    error_code ec;
-    if (pending_.empty()) co_return ec;
-    started_ = true;
-    co_await write_all(out_, asio::buffer(pending_), io_clock::now() + timeout_, ec);
-    pending_.clear();
-    co_return ec;
   }
 
   Out& out_;
@@ -223,7 +227,8 @@ awaitable<relay_outcome> relay_body(Source& source, Writer& writer, std::string_
     source.consumed();
     if (wrote) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   } while (!source.done());
-  if (const auto wrote = co_await writer.finish()) co_return relay_outcome{relay_failure::destination, wrote, bytes};
+  if (writer.end())
+    if (const auto wrote = co_await writer.finish()) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   co_return relay_outcome{relay_failure::none, {}, bytes};
 }
 

@@ -46,7 +46,8 @@ upstream_pool::upstream_pool(asio::io_context& io, std::shared_ptr<const gateway
     : io_(io), state_(std::move(state)), idle_(state_->settings.gateway.upstreams.size()) {}
 
 awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream, bool fresh) {
-  auto slot = co_await reserve(upstream);
+  auto slot = try_reserve(upstream);
+  if (!slot.held()) slot = co_await wait_to_reserve(upstream);
   if (!slot.held()) co_return connect_outcome{nullptr, connect_failure::busy};
   auto& idle = idle_[upstream];
   const auto now = std::chrono::steady_clock::now();
@@ -64,26 +65,26 @@ awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream, bool fre
   co_return connected;
 }
 
-// Polls while full: requests in flight to the same upstream, on any worker, finish and give theirs back.
-awaitable<upstream_slot> upstream_pool::reserve(std::size_t upstream) {
+upstream_slot upstream_pool::try_reserve(std::size_t upstream) {
   const auto& u = state_->settings.gateway.upstreams[upstream];
   auto& active = state_->usage[upstream].active;
-  const auto take = [&] {
-    int n = active.load();
-    while (u.max_connections == 0 || n < u.max_connections)
-      if (active.compare_exchange_weak(n, n + 1)) return true;
-    return false;
-  };
-  if (take()) co_return upstream_slot(active);  // the usual case: no clock, no timer
-  const auto deadline = std::chrono::steady_clock::now() + u.connect_timeout;
+  int n = active.load();
+  while (u.max_connections == 0 || n < u.max_connections)
+    if (active.compare_exchange_weak(n, n + 1)) return upstream_slot(active);
+  return {};
+}
+
+// Polls while full: requests in flight to the same upstream, on any worker, finish and give theirs back.
+awaitable<upstream_slot> upstream_pool::wait_to_reserve(std::size_t upstream) {
+  const auto deadline = std::chrono::steady_clock::now() + state_->settings.gateway.upstreams[upstream].connect_timeout;
   steady_timer timer(io_);
-  bool got = false;
-  while (!(got = take()) && std::chrono::steady_clock::now() < deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(5));
     error_code ec;
     co_await timer.async_wait(with_error(ec));
+    if (auto slot = try_reserve(upstream); slot.held()) co_return slot;
   }
-  co_return got ? upstream_slot(active) : upstream_slot();
+  co_return upstream_slot();
 }
 
 awaitable<connect_outcome> upstream_pool::connect(std::size_t upstream) {

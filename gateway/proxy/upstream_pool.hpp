@@ -85,7 +85,11 @@ class upstream_pool {
   const gateway_state& state() const { return *state_; }
 
  private:
-  awaitable<upstream_slot> reserve(std::size_t upstream);
+  // A place under max_connections at once, or an empty slot when all are taken.
+  upstream_slot try_reserve(std::size_t upstream);
+  // A place when one frees up within connect_timeout (a coroutine only for this rare case: its frame would be
+  // allocated for every request).
+  awaitable<upstream_slot> wait_to_reserve(std::size_t upstream);
   awaitable<connect_outcome> connect(std::size_t upstream);  // resolve, connect, TLS with verification
 
   asio::io_context& io_;

@@ -128,7 +128,14 @@ result<void> prepare_upstream_request(head_fields& h, const forward_context& c) 
   for (auto n : framing) erase_misspelled_variants(h, n);
   strip_identity_headers(h, u);
 
-  for (const auto& [name, value] : out) h.set(name, value);
+  // The first three, X-Forwarded-*, were removed just above in every variant: appended without another
+  // search. Host (which the request keeps) and the identity headers (configured names, which could be any of
+  // these) replace what is there.
+  constexpr std::size_t forwarded = 3;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i < forwarded) h.insert(out[i].name, out[i].value);
+    else h.set(out[i].name, out[i].value);
+  }
   if (c.websocket_upgrade) keep_websocket_upgrade(h);
   return {};
 }

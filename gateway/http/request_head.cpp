@@ -93,9 +93,11 @@ result<void> check_request_head(std::string_view head) {
     const auto end = head.find("\r\n", pos);
     const auto line = head.substr(pos, end - pos);
     if (line.empty()) return make_error("empty line inside the head");
-    if (std::any_of(line.begin(), line.end(), [](char c) { return in_class(c, line_break); }))
-      return make_error("bare CR, LF or NUL in the head");
+    // No line that passes these checks holds a CR, LF or NUL: the line is looked at again only to say why
+    // one failed.
     auto ok = first ? check_request_line(line) : check_field_line(line);
+    if (!ok && std::any_of(line.begin(), line.end(), [](char c) { return in_class(c, line_break); }))
+      return make_error("bare CR, LF or NUL in the head");
     if (!ok) return ok;
     first = false;
     pos = end + 2;

@@ -9,38 +9,35 @@ namespace sekisho::gateway {
 namespace http = boost::beast::http;
 namespace {
 
-struct cookie_pair {
-  std::string_view name;
-  std::string_view value;
-};
-
-// "a=b; c=d" → pairs; RFC 6265 §5.4 separators, whitespace trimmed.
-std::vector<cookie_pair> cookie_pairs(std::string_view header) {
-  std::vector<cookie_pair> out;
+// Calls f(name, value) for each "a=b" of a Cookie header: RFC 6265 §5.4 separators, whitespace trimmed.
+// (A visitor, not a list: every request with a session cookie goes through here.)
+template <class F>
+void for_each_cookie(std::string_view header, F f) {
   while (!header.empty()) {
     const auto semi = header.find(';');
     auto item = trim_whitespace(header.substr(0, semi));
     header.remove_prefix(semi == std::string_view::npos ? header.size() : semi + 1);
     const auto eq = item.find('=');
     if (eq == std::string_view::npos) continue;
-    out.push_back({trim_whitespace(item.substr(0, eq)), trim_whitespace(item.substr(eq + 1))});
+    f(trim_whitespace(item.substr(0, eq)), trim_whitespace(item.substr(eq + 1)));
   }
-  return out;
 }
 
 }  // namespace
 
 std::optional<std::string> single_cookie(const head_fields& h, std::string_view name) {
-  std::optional<std::string> found;
+  std::optional<std::string_view> found;
+  bool differing = false;
   for (const auto& field : h) {
     if (field.name() != http::field::cookie) continue;
-    for (const auto& c : cookie_pairs(field.value())) {
-      if (c.name != name) continue;
-      if (found && *found != c.value) return std::nullopt;
-      found = std::string(c.value);
-    }
+    for_each_cookie(field.value(), [&](std::string_view n, std::string_view v) {
+      if (n != name) return;
+      differing = differing || (found && *found != v);
+      found = v;
+    });
   }
-  return found;
+  if (!found || differing) return std::nullopt;
+  return std::string(*found);
 }
 
 std::optional<std::string> session_cookie(const head_fields& h) {
@@ -55,11 +52,11 @@ void strip_session_cookie(head_fields& h) {
   for (const auto& field : h) {
     if (field.name() != http::field::cookie) continue;
     std::string kept;
-    for (const auto& c : cookie_pairs(field.value())) {
-      if (c.name.starts_with(session_cookie_name)) continue;  // the portal's other cookies too
+    for_each_cookie(field.value(), [&kept](std::string_view name, std::string_view value) {
+      if (name.starts_with(session_cookie_name)) return;  // the portal's other cookies too
       if (!kept.empty()) kept += "; ";
-      kept.append(c.name).append("=").append(c.value);
-    }
+      kept.append(name).append("=").append(value);
+    });
     if (!kept.empty()) kept_headers.push_back(std::move(kept));
   }
   h.erase(http::field::cookie);

@@ -157,7 +157,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
 
   std::shared_ptr<const session_identity> who;
   if (const auto id = session_cookie(req)) {
-    who = co_await w.sessions().lookup(*id);
+    if (auto known = w.sessions().cached(*id)) who = std::move(*known);
+    else who = co_await w.sessions().lookup(*id);
     if (who) {
       log.user = who->user;
       log.session = who->log_tag;

@@ -29,10 +29,15 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   return who;
 }
 
+std::optional<std::shared_ptr<const session_identity>> session_cache::cached(const std::string& session_id) const {
+  const auto it = entries_.find(session_id);
+  if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.fetched >= ttl_) return std::nullopt;
+  return it->second.who;
+}
+
 awaitable<std::shared_ptr<const session_identity>> session_cache::lookup(const std::string& session_id) {
+  if (auto known = cached(session_id)) co_return std::move(*known);
   const auto now = std::chrono::steady_clock::now();
-  if (const auto it = entries_.find(session_id); it != entries_.end() && now - it->second.fetched < ttl_)
-    co_return it->second.who;
   nlohmann::json request;  // built outside co_await: GCC 12 miscompiles braced lists there
   request["op"] = "session.check";
   request["session"] = session_id;

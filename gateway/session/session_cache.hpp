@@ -20,6 +20,9 @@ class session_cache {
 
   // Shared with the cache, not copied: a request reads it and lets go.
   awaitable<std::shared_ptr<const session_identity>> lookup(const std::string& session_id);
+  // The remembered answer while it is fresh (null inside: authd said no); nullopt when authd must be asked.
+  // Without a coroutine, whose frame every request would allocate: most requests are answered here.
+  std::optional<std::shared_ptr<const session_identity>> cached(const std::string& session_id) const;
   void forget(const std::string& session_id) { entries_.erase(session_id); }
 
  private:

@@ -130,6 +130,17 @@ char* put_time(char* p, std::chrono::system_clock::time_point t) {
   return p;
 }
 
+// The line's fields, one call each: a name (with its punctuation) and a value, written at `p`.
+struct line_writer {
+  char* p;
+  template <std::size_t N>
+  void string(const char (&name)[N], std::string_view value) { p = put_string(put_text(p, name), value); }
+  template <std::size_t N>
+  void number(const char (&name)[N], std::uint64_t value) { p = put_number(put_text(p, name), value); }
+  template <std::size_t N>
+  void ms(const char (&name)[N], double value) { p = put_ms(put_text(p, name), value); }
+};
+
 }  // namespace
 
 void append_json_line(std::string& out, const access_record& r, bool with_query) {
@@ -138,40 +149,23 @@ void append_json_line(std::string& out, const access_record& r, bool with_query)
     room += escaped_bytes_per_byte * text->size();
   const auto start = out.size();
   out.resize(start + room);
-  char* p = out.data() + start;
-  p = put_text(p, "{\"time\":\"");
-  p = put_time(p, r.time);
-  p = put_text(p, "\",\"user\":");
-  p = put_string(p, r.user);
-  p = put_text(p, ",\"session\":");
-  p = put_string(p, r.session);
-  p = put_text(p, ",\"client\":");
-  p = put_string(p, r.client);
-  p = put_text(p, ",\"host\":");
-  p = put_string(p, r.host);
-  p = put_text(p, ",\"method\":");
-  p = put_string(p, r.method);
-  p = put_text(p, ",\"path\":");
-  p = put_string(p, r.path);
-  if (with_query) {
-    p = put_text(p, ",\"query\":");
-    p = put_string(p, r.query);
-  }
-  p = put_text(p, ",\"status\":");
-  p = put_number(p, r.status);
-  p = put_text(p, ",\"bytes_in\":");
-  p = put_number(p, r.bytes_in);
-  p = put_text(p, ",\"bytes_out\":");
-  p = put_number(p, r.bytes_out);
-  p = put_text(p, ",\"upstream\":");
-  p = put_string(p, r.upstream);
-  p = put_text(p, ",\"upstream_ms\":");
-  p = put_ms(p, r.upstream_ms);
-  p = put_text(p, ",\"total_ms\":");
-  p = put_ms(p, r.total_ms);
-  if (r.break_glass) p = put_text(p, ",\"break_glass\":true");
-  p = put_text(p, "}\n");
-  out.resize(static_cast<std::size_t>(p - out.data()));
+  line_writer line{put_time(put_text(out.data() + start, "{\"time\":\""), r.time)};
+  line.string("\",\"user\":", r.user);
+  line.string(",\"session\":", r.session);
+  line.string(",\"client\":", r.client);
+  line.string(",\"host\":", r.host);
+  line.string(",\"method\":", r.method);
+  line.string(",\"path\":", r.path);
+  if (with_query) line.string(",\"query\":", r.query);
+  line.number(",\"status\":", r.status);
+  line.number(",\"bytes_in\":", r.bytes_in);
+  line.number(",\"bytes_out\":", r.bytes_out);
+  line.string(",\"upstream\":", r.upstream);
+  line.ms(",\"upstream_ms\":", r.upstream_ms);
+  line.ms(",\"total_ms\":", r.total_ms);
+  if (r.break_glass) line.p = put_text(line.p, ",\"break_glass\":true");
+  line.p = put_text(line.p, "}\n");
+  out.resize(static_cast<std::size_t>(line.p - out.data()));
 }
 
 }  // namespace sekisho::gateway

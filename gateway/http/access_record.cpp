@@ -84,6 +84,14 @@ char* put_string(char* p, std::string_view s) {
   return p;
 }
 
+// 0–999 as three digits, as after a decimal point.
+char* put_three_digits(char* p, unsigned n) {
+  *p++ = static_cast<char>('0' + n / 100);
+  *p++ = static_cast<char>('0' + n / 10 % 10);
+  *p++ = static_cast<char>('0' + n % 10);
+  return p;
+}
+
 // std::to_chars rather than printf: the log line is written once per request, on the I/O thread.
 char* put_number(char* p, std::uint64_t value) { return std::to_chars(p, p + 20, value).ptr; }
 
@@ -92,12 +100,8 @@ char* put_number(char* p, std::uint64_t value) { return std::to_chars(p, p + 20,
 char* put_ms(char* p, double ms) {
   const auto us = static_cast<std::uint64_t>(std::llround((ms > 0 ? std::min(ms, 1e12) : 0.0) * 1000));
   p = put_number(p, us / 1000);
-  const auto fraction = static_cast<unsigned>(us % 1000);
   *p++ = '.';
-  *p++ = static_cast<char>('0' + fraction / 100);
-  *p++ = static_cast<char>('0' + fraction / 10 % 10);
-  *p++ = static_cast<char>('0' + fraction % 10);
-  return p;
+  return put_three_digits(p, static_cast<unsigned>(us % 1000));
 }
 
 // "YYYY-MM-DDTHH:MM:SS" of a second, formatted once per second on each thread: gmtime_r takes glibc's
@@ -120,12 +124,10 @@ std::string_view utc_second(std::time_t secs) {
 char* put_time(char* p, std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
   const auto secs = std::chrono::floor<std::chrono::seconds>(ms);
-  const auto milli = static_cast<int>((ms - secs).count());
+  const auto milli = static_cast<unsigned>((ms - secs).count());
   p = put_bytes(p, utc_second(std::chrono::system_clock::to_time_t(secs)));
   *p++ = '.';
-  *p++ = static_cast<char>('0' + milli / 100);
-  *p++ = static_cast<char>('0' + milli / 10 % 10);
-  *p++ = static_cast<char>('0' + milli % 10);
+  p = put_three_digits(p, milli);
   *p++ = 'Z';
   return p;
 }

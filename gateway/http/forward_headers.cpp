@@ -49,6 +49,9 @@ constexpr auto stripped_from_requests = joined(hop_by_hop, forwarding, common_id
 struct header {
   std::string_view name;
   std::string value;
+  // Whether it replaces fields of its name. The X-Forwarded-* ones do not need to: every variant of their
+  // names is removed first (stripped_from_requests), so they are appended without another search.
+  bool replaces = true;
 };
 
 bool is_framing(std::string_view name) {
@@ -115,26 +118,24 @@ result<void> prepare_upstream_request(head_fields& h, const forward_context& c) 
   if (c.client_address.empty() || c.public_host.empty()) return make_error("no client address or Host to forward");
 
   // Everything we send is decided and checked before `h` changes, so a refusal leaves it as it was.
-  std::vector<header> out{{"X-Forwarded-For", forwarded_for(h, c)},
-                          {"X-Forwarded-Proto", c.public_scheme},
-                          {"X-Forwarded-Host", c.public_host},
+  std::vector<header> out{{"X-Forwarded-For", forwarded_for(h, c), false},
+                          {"X-Forwarded-Proto", c.public_scheme, false},
+                          {"X-Forwarded-Host", c.public_host, false},
                           {"Host", u.host_header.empty() ? c.public_host : u.host_header}};
   if (c.identity != nullptr)
     if (auto added = add_identity(out, u, *c.identity); !added) return added;
-  for (const auto& [name, value] : out)
+  for (const auto& [name, value, replaces] : out)
     if (!safe_header_value(value)) return make_error(std::string(name) + " would contain a control character");
 
   remove_hop_by_hop(h, stripped_from_requests);
   for (auto n : framing) erase_misspelled_variants(h, n);
   strip_identity_headers(h, u);
 
-  // The first three, X-Forwarded-*, were removed just above in every variant: appended without another
-  // search. Host (which the request keeps) and the identity headers (configured names, which could be any of
-  // these) replace what is there.
-  constexpr std::size_t forwarded = 3;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (i < forwarded) h.insert(out[i].name, out[i].value);
-    else h.set(out[i].name, out[i].value);
+  // Host (which the request keeps) and the identity headers (configured names, which could be any of these)
+  // replace what is there.
+  for (const auto& [name, value, replaces] : out) {
+    if (replaces) h.set(name, value);
+    else h.insert(name, value);
   }
   if (c.websocket_upgrade) keep_websocket_upgrade(h);
   return {};

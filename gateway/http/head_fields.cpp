@@ -39,9 +39,7 @@ head_fields::head_fields(head_arena& arena) : arena_(&arena), fields_(&arena.res
 std::string_view head_fields::copy(std::string_view s) {
   if (s.empty()) return {};
   if (arena_->holds(s)) return s;  // already the arena's: a head kept whole, or a field's own value
-  auto* p = arena_->take(s.size());
-  std::memcpy(p, s.data(), s.size());
-  return {p, s.size()};
+  return arena_->keep(s);
 }
 
 head_fields::const_iterator head_fields::find(http::field name) const {

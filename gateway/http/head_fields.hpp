@@ -42,12 +42,13 @@ class head_arena {
     text_next_ += n;
     return p;
   }
-  // A copy of a whole head, for a parser to read: its fields' names and values are then kept where they
-  // are, not copied one by one (head_fields::copy). Falls back to the memory resource for a large head.
-  std::string_view keep(std::string_view head) {
-    char* p = take(head.size());
-    std::memcpy(p, head.data(), head.size());
-    return {p, head.size()};
+  // A copy of `text` in the arena. Given a whole head for a parser to read, its fields' names and values are
+  // then kept where they are, not copied one by one (head_fields::copy). Falls back to the memory resource
+  // for what the text buffer has no room for.
+  std::string_view keep(std::string_view text) {
+    char* p = take(text.size());
+    std::memcpy(p, text.data(), text.size());
+    return {p, text.size()};
   }
   // Whether `s` lies in the text taken so far, which lives until reset().
   bool holds(std::string_view s) const {

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include <boost/beast/core/string.hpp>
+
 namespace sekisho::gateway {
 namespace {
 
@@ -61,18 +63,6 @@ result<void> check_field_line(std::string_view line) {
   return {};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-         });
-}
-
 }  // namespace
 
 std::size_t find_head_end(std::string_view data) {
@@ -120,7 +110,8 @@ result<void> check_request_framing(const head_fields& fields, unsigned version) 
   if (codings > 1) return make_error("repeated Transfer-Encoding");
   if (codings == 1) {
     if (version < 11) return make_error("Transfer-Encoding in an HTTP/1.0 request");
-    if (!iequals(trim(fields[http::field::transfer_encoding]), "chunked"))
+    // Values are stored trimmed (head_fields::insert).
+    if (!boost::beast::iequals(fields[http::field::transfer_encoding], "chunked"))
       return make_error("unsupported Transfer-Encoding");
   }
   if (hosts > 1 || (version >= 11 && hosts == 0)) return make_error("missing or repeated Host");

@@ -22,5 +22,5 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== fuzzers (${fuzz_seconds}s each)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSEKISHO_BUILD_FUZZERS=ON -DSEKISHO_BUILD_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$jobs" --target frame_fuzz config_fuzz target_fuzz request_fuzz webauthn_fuzz portal_fuzz banner_fuzz pam_fuzz backup_fuzz
+cmake --build build-fuzz -j"$jobs" --target frame_fuzz config_fuzz target_fuzz request_fuzz response_fuzz webauthn_fuzz portal_fuzz banner_fuzz pam_fuzz backup_fuzz
 tests/fuzz/run.sh build-fuzz "$fuzz_seconds"

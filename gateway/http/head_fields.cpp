@@ -36,12 +36,6 @@ head_fields::head_fields(head_arena& arena) : arena_(&arena), fields_(&arena.res
   fields_.reserve(usual_fields);
 }
 
-std::string_view head_fields::copy(std::string_view s) {
-  if (s.empty()) return {};
-  if (arena_->holds(s)) return s;  // already the arena's: a head kept whole, or a field's own value
-  return arena_->keep(s);
-}
-
 head_fields::const_iterator head_fields::find(http::field name) const {
   return std::find_if(begin(), end(), [name](const head_field& f) { return f.name() == name; });
 }
@@ -66,10 +60,6 @@ std::string_view head_fields::operator[](http::field name) const {
 std::string_view head_fields::operator[](std::string_view name) const {
   const auto it = find(name);
   return it == end() ? std::string_view() : it->value();
-}
-
-void head_fields::insert(http::field name, std::string_view name_string, std::string_view value) {
-  fields_.emplace_back(name, copy(name_string), copy(trim_whitespace(value)));
 }
 
 void head_fields::insert(http::field name, std::string_view value) { insert(name, http::to_string(name), value); }

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <memory_resource>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -42,10 +43,10 @@ class head_arena {
     text_next_ += n;
     return p;
   }
-  // A copy of `text` in the arena. Given a whole head for a parser to read, its fields' names and values are
+  // A copy of `text` in the arena. Given a whole head to read (head_reader), its fields' names and values are
   // then kept where they are, not copied one by one (head_fields::copy). Falls back to the memory resource
-  // for what the text buffer has no room for.
-  std::string_view keep(std::string_view text) {
+  // for what the text buffer has no room for. Writable: a response's obs-fold is unfolded in place.
+  std::span<char> keep(std::string_view text) {
     char* p = take(text.size());
     std::memcpy(p, text.data(), text.size());
     return {p, text.size()};
@@ -70,6 +71,15 @@ class head_arena {
   alignas(std::max_align_t) std::array<std::byte, 4096> tables_;
   std::pmr::monotonic_buffer_resource resource_{tables_.data(), tables_.size()};
 };
+
+// `s` without the spaces and tabs around it. By hand, and inline: find_first_not_of(" \t") calls memchr for
+// each character it looks at, and every field a head holds is trimmed as it is stored.
+inline std::string_view trim_whitespace(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 // A field as a head carries it. name() is http::field::unknown for names Beast does not know.
 class head_field {
@@ -114,7 +124,9 @@ class head_fields {
   // Appended after every field there is.
   void insert(http::field name, std::string_view value);
   void insert(std::string_view name, std::string_view value);
-  void insert(http::field name, std::string_view name_string, std::string_view value);
+  void insert(http::field name, std::string_view name_string, std::string_view value) {
+    fields_.emplace_back(name, copy(name_string), copy(trim_whitespace(value)));
+  }
   // Every field of that name removed, then one appended.
   void set(http::field name, std::string_view value);
   void set(std::string_view name, std::string_view value);
@@ -140,7 +152,13 @@ class head_fields {
   void set_keep_alive_impl(unsigned version, bool keep_alive);
 
  private:
-  std::string_view copy(std::string_view s);
+  // Inline, as insert() is: a head reader inserts every field it reads, and the calls were most of the cost.
+  std::string_view copy(std::string_view s) {
+    if (s.empty()) return {};
+    if (arena_->holds(s)) return s;  // already the arena's: a head kept whole, or a field's own value
+    const auto kept = arena_->keep(s);
+    return {kept.data(), kept.size()};
+  }
   template <class Matches>
   std::size_t erase_matching(Matches matches);
 

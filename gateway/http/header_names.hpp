@@ -31,7 +31,6 @@ void erase_misspelled_variants(head_fields& h, std::string_view name);
 // The elements of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces and tabs; empty
 // elements are dropped.
 std::vector<std::string_view> split_list(std::string_view value);
-std::string_view trim_whitespace(std::string_view s);
 
 // False when `value` holds a control character (CR, LF, NUL, …, DEL) other than a tab: such a value would
 // split or end the header block it is written into.

@@ -69,25 +69,22 @@ stage upstream_failure(const error_code& ec) { return ec == beast::error::timeou
 
 // The response's head, after any informational ones (other than 101): those are dropped, since the
 // gateway answered any Expect itself. Reads into the connection's buffer, where the body's start stays; the
-// parser is the request's (chunk.response).
+// head is the request's (chunk.response), its framing in `body`.
 template <class Upstream>
 awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn, relay_buffer& chunk, bool is_head,
-                                         io_clock::duration timeout) {
+                                         io_clock::duration timeout, body_framing& body) {
   for (int informational = 0; informational <= max_informational_responses; ++informational) {
     error_code ec;
     const auto size = co_await read_until_head_end(up, conn.buffer, max_response_head_bytes, upstream_connection::read_room,
                                                    io_clock::now() + timeout, ec);
     if (ec) co_return ec;
     auto& response = chunk.new_response();
-    response.header_limit(max_response_head_bytes);
-    response.body_limit(std::numeric_limits<std::uint64_t>::max());
-    response.skip(is_head);
-    const auto kept = chunk.heads.keep({static_cast<const char*>(conn.buffer.data().data()), size});
-    response.put(asio::buffer(kept.data(), kept.size()), ec);
-    if (!ec && !response.is_header_done()) ec = http::error::partial_message;
-    if (ec) co_return ec;
+    const auto framing = read_response_head(chunk.heads.keep({static_cast<const char*>(conn.buffer.data().data()), size}),
+                                            response, is_head);
+    if (!framing) co_return http::error::bad_value;
+    body = *framing;
     conn.buffer.consume(size);
-    const auto status = response.get().result_int();
+    const auto status = response.result_int();
     if (status < 100 || status >= 200 || status == 101) co_return ec;
   }
   co_return http::error::bad_status;
@@ -99,9 +96,10 @@ awaitable<error_code> read_response_head(Upstream& up, upstream_connection& conn
 template <class Upstream>
 awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& client_buffer, forward_request& r,
                                     const upstream_config& u, Upstream& up, upstream_connection& conn,
-                                    relay_buffer& chunk, response_parser& response, upstream_exchange x) {
-  auto& res = response.get();
+                                    relay_buffer& chunk, response_head& res, body_framing body, upstream_exchange x) {
   x.outcome.status = res.result_int();
+  // Before the head is rewritten for the client.
+  const bool upstream_keeps_alive = res.keep_alive() && body.kind != body_kind::until_close;
   const unsigned client_version = r.client_version;
   error_code ec;
 
@@ -111,22 +109,23 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   prepare_client_response(res, websocket);
   const bool client_keep_alive = r.client_keep_alive && !websocket;
   res.version(client_version);
-  if (!response.is_done() && !res.has_content_length() && !res.chunked()) {
+  const bool has_body = body.kind != body_kind::none;
+  if (body.kind == body_kind::until_close && !res.chunked()) {
     // Body until the upstream closes: chunk it for HTTP/1.1 clients so their connection survives.
     if (client_version >= 11) res.chunked(true);
   }
   if (client_version < 11 && res.chunked()) res.chunked(false);  // HTTP/1.0 clients: body until close
-  const bool client_framed = res.has_content_length() || res.chunked() || response.is_done();
+  const bool client_framed = res.has_content_length() || res.chunked() || !has_body;
   res.keep_alive(client_keep_alive && client_framed);
 
-  const bool with_banner = !r.banner.empty() && !response.is_done() && banner_fits(res);
-  if (with_banner && response.content_length()) res.content_length(*response.content_length() + r.banner.size());
+  const bool with_banner = !r.banner.empty() && has_body && banner_fits(res);
+  if (with_banner && body.kind == body_kind::length) res.content_length(body.length + r.banner.size());
   x.outcome.client_reusable = res.keep_alive();
   chunk.out.clear();
   append_head(chunk.out, res);
   // A response with a body goes out with its first piece of body (body_writer); the head goes alone only
   // when nothing follows it.
-  if (websocket || response.is_done()) {
+  if (websocket || !has_body) {
     co_await write_all(client, asio::buffer(chunk.out), io_clock::now() + r.client_timeout, ec);
     if (ec) co_return stopped(stage::client_gone);
   }
@@ -136,17 +135,11 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
     x.outcome.client_reusable = false;
     co_return x;
   }
-  if (!response.is_done()) {
+  if (has_body) {
     body_writer writer(client, chunk.out, res.chunked(), r.client_timeout);
     const auto banner = with_banner ? r.banner : std::string_view();
-    relay_outcome relayed;
-    if (const auto length = response.content_length(); length && !response.chunked()) {
-      length_body_source source(up, conn.buffer, *length, chunk, u.response_timeout);
-      relayed = co_await relay_body(source, writer, banner);
-    } else {
-      parsed_body_source source(up, conn.buffer, response, chunk, u.response_timeout);
-      relayed = co_await relay_body(source, writer, banner);
-    }
+    const body_origin<Upstream> from{up, conn.buffer, body, std::numeric_limits<std::uint64_t>::max(), u.response_timeout};
+    const auto relayed = co_await relay_framed_body<false>(from, chunk, writer, banner);
     x.outcome.bytes_out = relayed.bytes;
     if (relayed.failed != relay_failure::none) {
       if (!writer.started())  // nothing reached the client: it can still get a 502/504
@@ -155,7 +148,7 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
       co_return x;
     }
   }
-  x.upstream_reusable = response.keep_alive() && !response.need_eof();
+  x.upstream_reusable = upstream_keeps_alive;
   co_return x;
 }
 
@@ -163,8 +156,8 @@ template <class Upstream>
 awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer& client_buffer, forward_request& r,
                                       const upstream_config& u, Upstream& up, upstream_connection& conn,
                                       relay_buffer& chunk) {
-  auto& req = r.parser.get();
-  const bool bodiless = r.parser.is_done();
+  auto& req = r.head;
+  const bool bodiless = r.body.kind == body_kind::none;
   const bool is_head = req.method() == http::verb::head;
   error_code ec;
   std::uint64_t bytes_in = 0;
@@ -180,16 +173,17 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   const auto sent_at = io_clock::now();
   if (!bodiless) {
     client_buffer.reserve(upstream_connection::read_room);  // an upload reads in large pieces too
-    parsed_body_source source(client, client_buffer, r.parser, chunk, r.client_timeout);
     body_writer writer(up, chunk.out, req.chunked(), u.response_timeout);
-    const auto relayed = co_await relay_body(source, writer);
+    const body_origin<client_stream> from{client, client_buffer, r.body, r.max_body_bytes, r.client_timeout};
+    const auto relayed = co_await relay_framed_body<true>(from, chunk, writer);
     bytes_in = relayed.bytes;
     if (relayed.failed == relay_failure::source)
       co_return stopped(relayed.ec == http::error::body_limit ? stage::too_large : stage::client_gone);
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
   }
 
-  ec = co_await read_response_head(up, conn, chunk, is_head, u.response_timeout);
+  body_framing response_body;
+  ec = co_await read_response_head(up, conn, chunk, is_head, u.response_timeout, response_body);
   if (ec) {
     const bool nothing_came = conn.buffer.size() == 0;
     co_return stopped(conn.reused && bodiless && nothing_came && ec != beast::error::timeout ? stage::retry
@@ -203,7 +197,7 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   upstream_exchange x;
   x.outcome.bytes_in = bytes_in;
   x.outcome.upstream_time = io_clock::now() - sent_at;
-  co_return co_await answer(client, client_buffer, r, u, up, conn, chunk, *chunk.response, std::move(x));
+  co_return co_await answer(client, client_buffer, r, u, up, conn, chunk, *chunk.response, response_body, std::move(x));
 }
 
 }  // namespace
@@ -215,7 +209,7 @@ bool is_websocket_upgrade(const head_fields& f) {
 awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& client_buffer, forward_request r,
                                    upstream_pool& pool, relay_buffer& chunk) {
   const auto& u = pool.state().settings.gateway.upstreams[r.upstream];
-  auto& req = r.parser.get();
+  auto& req = r.head;
   const unsigned version = req.version();
   // What the client asked for, before the request is rewritten for the upstream (HTTP/1.1, keep-alive).
   r.client_version = version;

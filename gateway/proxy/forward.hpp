@@ -6,8 +6,6 @@
 #include <string>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "gateway/net/asio.hpp"
@@ -22,7 +20,8 @@ namespace sekisho::gateway {
 using client_stream = tls_stream;
 
 struct forward_request {
-  request_parser& parser;        // header read and checked; body not yet read
+  request_head& head;            // read and checked; its body not yet read
+  body_framing body;             // how that body is framed
   std::size_t upstream;          // index into the state's upstreams
   std::string target;            // the normalised target to send
   forward_context headers;       // identity and forwarding facts for prepare_upstream_request

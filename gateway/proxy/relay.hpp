@@ -1,8 +1,8 @@
 // Streams a message body from one connection to another through a fixed buffer: nothing is ever buffered
 // whole, so a 1 GB upload or download costs one buffer. A body with a known length is read as it is,
-// straight into that buffer; chunked bodies, bodies that end with the connection, and request bodies (whose
-// limit the parser enforces) go through Beast's parser. The outgoing framing is written here, with the
-// message's head in front of the first piece, so that a small response leaves in one record and one write.
+// straight into that buffer; chunked bodies and bodies that end with the connection are decoded by Beast's
+// parser (body_decoder). The outgoing framing is written here, with the message's head in front of the first
+// piece, so that a small response leaves in one record and one write.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -16,7 +16,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "gateway/http/head_parser.hpp"
+#include "gateway/http/body_decoder.hpp"
+#include "gateway/http/head_reader.hpp"
 #include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
@@ -27,22 +28,32 @@ namespace http = beast::http;
 
 inline constexpr std::size_t relay_chunk_bytes = 64 * 1024;
 
-// A request's working memory, reused from request to request (relay_buffers). The parsers live here rather
-// than in the frames of the coroutines that use them, which are allocated for every request.
+// A request's working memory, reused from request to request (relay_buffers). The heads and decoders live
+// here rather than in the frames of the coroutines that use them, which are allocated for every request.
 struct relay_buffer {
   std::array<char, relay_chunk_bytes> piece;  // body bytes between a read and a write
   std::string out;                            // a head and framing, with small pieces gathered behind it
-  head_arena heads;                           // both parsers' fields: declared before them, freed after
-  std::optional<request_parser> request;
-  std::optional<response_parser> response;
+  head_arena heads;                           // both heads' fields: declared before them, freed after
+  std::optional<request_head> request;
+  std::optional<response_head> response;
+  std::optional<body_decoder<true>> request_decoder;    // for a chunked request body
+  std::optional<body_decoder<false>> response_decoder;  // for a chunked or until-close response body
 
-  // A fresh parser for the request's head, or for the response's (again after an informational one), its
-  // fields in the arena.
-  request_parser& new_request() { return request.emplace(heads); }
-  response_parser& new_response() { return response.emplace(heads); }
+  // An empty head for the request, or for the response (again after an informational one), its fields in
+  // the arena.
+  request_head& new_request() { return request.emplace(heads); }
+  response_head& new_response() { return response.emplace(heads); }
 
-  // Ready for the next request (the parsers first: their fields are in the arena).
+  template <bool is_request>
+  body_decoder<is_request>& new_decoder(body_kind kind, std::uint64_t limit) {
+    if constexpr (is_request) return request_decoder.emplace(kind, limit);
+    else return response_decoder.emplace(kind, limit);
+  }
+
+  // Ready for the next request (the heads first: their fields are in the arena).
   void clear() {
+    response_decoder.reset();
+    request_decoder.reset();
     response.reset();
     request.reset();
     heads.reset();
@@ -99,29 +110,25 @@ class length_body_source {
   std::size_t buffered_ = 0;
 };
 
-// A body read through Beast's parser, whose head it has parsed: chunked, until close, or a request's.
+// A body decoded by Beast's parser: chunked, or until the connection closes.
 template <bool is_request, class In>
-class parsed_body_source {
+class decoded_body_source {
  public:
-  using parser_type = head_parser<is_request>;
+  decoded_body_source(In& in, beast::flat_buffer& buffer, body_decoder<is_request>& decoder, relay_buffer& chunk,
+                      io_clock::duration timeout)
+      : in_(in), buffer_(buffer), decoder_(decoder), chunk_(chunk), timeout_(timeout) {}
 
-  parsed_body_source(In& in, beast::flat_buffer& buffer, parser_type& parser, relay_buffer& chunk,
-                     io_clock::duration timeout)
-      : in_(in), buffer_(buffer), parser_(parser), chunk_(chunk), timeout_(timeout) {}
-
-  bool done() const { return parser_.is_done(); }
+  bool done() const { return decoder_.is_done(); }
 
   // Some bytes, not all: a streamed body (an event stream, a slow report) goes on as each piece arrives.
   // Empty for a chunk header alone, or the close that ends the body.
   awaitable<error_code> next(std::string_view& piece) {
     error_code ec;
-    auto& body = parser_.get().body();
-    body.data = chunk_.piece.data();
-    body.size = chunk_.piece.size();
+    decoder_.lend(chunk_.piece);
     beast::get_lowest_layer(in_).expires_after(timeout_);
-    co_await http::async_read_some(in_, buffer_, parser_, with_error(ec));
+    co_await http::async_read_some(in_, buffer_, decoder_, with_error(ec));
     if (ec == http::error::need_buffer) ec = {};
-    piece = {chunk_.piece.data(), chunk_.piece.size() - body.size};
+    piece = {chunk_.piece.data(), decoder_.filled()};
     co_return ec;
   }
   void consumed() {}
@@ -129,7 +136,7 @@ class parsed_body_source {
  private:
   In& in_;
   beast::flat_buffer& buffer_;
-  parser_type& parser_;
+  body_decoder<is_request>& decoder_;
   relay_buffer& chunk_;
   io_clock::duration timeout_;
 };
@@ -201,7 +208,7 @@ class body_writer {
 // is written just after the <body> tag, or at the very end when the page has none: the caller grew
 // Content-Length by its size, and the count stays true.
 template <class Source, class Writer>
-awaitable<relay_outcome> relay_body(Source& source, Writer& writer, std::string_view banner = {}) {
+awaitable<relay_outcome> relay_body(Source source, Writer& writer, std::string_view banner = {}) {
   std::uint64_t bytes = 0;
   body_tag_finder finder;
   bool placed = banner.empty();
@@ -230,6 +237,30 @@ awaitable<relay_outcome> relay_body(Source& source, Writer& writer, std::string_
   if (writer.end())
     if (const auto wrote = co_await writer.finish()) co_return relay_outcome{relay_failure::destination, wrote, bytes};
   co_return relay_outcome{relay_failure::none, {}, bytes};
+}
+
+// Where a body comes from: the stream and its buffer (which may hold the body's start), how the body is
+// framed, the most bytes it may have (a decoded body's limit: a length was checked against it beforehand)
+// and each read's deadline.
+template <class In>
+struct body_origin {
+  In& stream;
+  beast::flat_buffer& buffer;
+  body_framing framing;
+  std::uint64_t limit;
+  io_clock::duration timeout;
+};
+
+// Relays a body of `framing` length or chunked or until close (never none). Not a coroutine itself: it
+// returns relay_body's, with no frame of its own.
+template <bool is_request, class In, class Writer>
+awaitable<relay_outcome> relay_framed_body(const body_origin<In>& from, relay_buffer& chunk, Writer& writer,
+                                           std::string_view banner = {}) {
+  if (from.framing.kind == body_kind::length)
+    return relay_body(length_body_source(from.stream, from.buffer, from.framing.length, chunk, from.timeout), writer,
+                      banner);
+  auto& decoder = chunk.new_decoder<is_request>(from.framing.kind, from.limit);
+  return relay_body(decoded_body_source(from.stream, from.buffer, decoder, chunk, from.timeout), writer, banner);
 }
 
 }  // namespace sekisho::gateway

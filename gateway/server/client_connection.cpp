@@ -12,7 +12,7 @@
 #include "gateway/http/client_address.hpp"
 #include "gateway/http/html_banner.hpp"
 #include "gateway/proxy/forward.hpp"
-#include "gateway/http/request_head.hpp"
+#include "gateway/http/head_reader.hpp"
 #include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
@@ -70,41 +70,43 @@ awaitable<bool> send_redirect(client_stream& client, std::string location, unsig
   co_return co_await send(client, redirect_to(location, status, version, keep_alive), timeout, log);
 }
 
-// A portal form's body, read whole (it is small): nullopt when it is larger than max_form_bytes, or the
-// client stops sending.
-// The form body of a portal POST, in memory that is wiped when it is let go (it may hold a password).
-awaitable<std::optional<secret>> read_form_body(client_stream& client, beast::flat_buffer& buffer,
-                                                request_parser& parser, std::chrono::seconds timeout) {
-  secret body;
-  // Beast checks a body limit against Content-Length only while parsing the head: check it here, and the
-  // size of a chunked body as it grows.
-  if (const auto length = parser.content_length(); length && *length > max_form_bytes) co_return std::nullopt;
-  char chunk[4096];
-  const auto wipe_chunk = [&chunk] { wipe_memory(chunk, sizeof chunk); };
-  while (!parser.is_done()) {
-    auto& b = parser.get().body();
-    b.data = chunk;
-    b.size = sizeof chunk;
-    error_code ec;
-    beast::get_lowest_layer(client).expires_after(timeout);
-    co_await http::async_read_some(client, buffer, parser, with_error(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return std::nullopt;
-    body.append({chunk, sizeof chunk - b.size});
-    wipe_chunk();
-    if (body.size() > max_form_bytes) co_return std::nullopt;
+// Where a portal form's body goes: memory that is wiped when it is let go (it may hold a password), never
+// more than max_form_bytes of it.
+struct form_sink {
+  secret& body;
+
+  awaitable<error_code> write(std::string_view piece) {
+    body.append(piece);
+    co_return body.size() > max_form_bytes ? http::error::body_limit : error_code{};
   }
+  bool end() { return false; }
+  awaitable<error_code> finish() { co_return error_code{}; }
+};
+
+// The form body of a portal POST, read whole (it is small): nullopt when it is larger than max_form_bytes,
+// or the client stops sending.
+awaitable<std::optional<secret>> read_form_body(client_stream& client, beast::flat_buffer& buffer, body_framing framing,
+                                                relay_buffer& chunk, std::chrono::seconds timeout) {
+  secret body;
+  if (framing.kind == body_kind::none) co_return body;
+  if (framing.kind == body_kind::length && framing.length > max_form_bytes) co_return std::nullopt;
+  form_sink sink{body};
+  const body_origin<client_stream> from{client, buffer, framing, max_form_bytes, timeout};
+  const auto read = co_await relay_framed_body<true>(from, chunk, sink);
+  // The pieces passed through the relay buffer, which the next request reuses: no copy of a password stays.
+  wipe_memory(chunk.piece.data(), std::min(chunk.piece.size(), max_form_bytes + 1));
+  if (read.failed != relay_failure::none) co_return std::nullopt;
   co_return body;
 }
 
 // A request for the gateway's own pages (login, enrolment, account, …), a form's body read here.
 awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, client_stream& client,
-                                     beast::flat_buffer& buffer, request_parser& parser, const request_target& target,
-                                     const ip_address& source, const session_identity* who, bool keep,
-                                     access_record& log) {
+                                     beast::flat_buffer& buffer, relay_buffer& chunk, body_framing body,
+                                     const request_target& target, const ip_address& source,
+                                     const session_identity* who, bool keep, access_record& log) {
   const auto& settings = state.settings;
   const auto timeout = settings.gateway.idle_timeout;
-  auto& req = parser.get();
+  const auto& req = *chunk.request;
   const unsigned version = req.version();
   portal_request pr{target, req.method(), version, keep, req, req[http::field::host], to_string(source), {}};
   pr.break_glass_offered = settings.break_glass.enabled;
@@ -115,9 +117,9 @@ awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, clie
   pr.who = who;
   pr.workers = &w.shared();
   if (portal_reads_body(req.method())) {
-    auto body = co_await read_form_body(client, buffer, parser, timeout);
-    if (!body) co_return co_await send_error(client, 413, version, false, timeout, log);
-    pr.body = std::move(*body);
+    auto form = co_await read_form_body(client, buffer, body, chunk, timeout);
+    if (!form) co_return co_await send_error(client, 413, version, false, timeout, log);
+    pr.body = std::move(*form);
     pr.keep_alive = req.keep_alive();
   }
   auto r = co_await serve_portal(std::move(pr), w.authd(), w.sessions());
@@ -133,20 +135,14 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   const auto timeout = g.idle_timeout;
   // The method as sent, for the log even when the head is refused (a token of at most 16 characters).
   log.method = std::string(head.substr(0, std::min<std::size_t>(head.find_first_of(" \r\n"), 16)));
-  if (!check_request_head(head)) co_return co_await send_error(client, 400, 11, false, timeout, log);
 
   auto chunk = w.buffers().take();
-  auto& parser = (*chunk).new_request();
-  parser.header_limit(static_cast<std::uint32_t>(g.max_header_bytes));
-  parser.body_limit(g.max_body_bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : g.max_body_bytes);
-  error_code ec;
+  auto& req = (*chunk).new_request();
   const auto kept = (*chunk).heads.keep(head);
-  parser.put(asio::buffer(kept.data(), kept.size()), ec);
-  if (ec || !parser.is_header_done()) co_return co_await send_error(client, 400, 11, false, timeout, log);
+  const auto body = read_request_head({kept.data(), kept.size()}, req);
+  if (!body) co_return co_await send_error(client, 400, 11, false, timeout, log);
   buffer.consume(head_size);
-  auto& req = parser.get();
   const unsigned version = req.version();
-  if (!check_request_framing(req, version)) co_return co_await send_error(client, 400, version, false, timeout, log);
   auto host = host_from_header(req[http::field::host]);
   if (!host) co_return co_await send_error(client, 400, version, false, timeout, log);
   log.host = *host;
@@ -169,14 +165,14 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   log.path = a.target.path;
   log.query = a.target.query;
   // The body of a request that is not forwarded is never read: the connection cannot continue after it.
-  const bool keep = req.keep_alive() && parser.is_done();
+  const bool keep = req.keep_alive() && body->kind == body_kind::none;
   switch (a.kind) {
     case admission_kind::bad_request: co_return co_await send_error(client, 400, version, false, timeout, log);
     case admission_kind::deny: co_return co_await send_error(client, 403, version, keep, timeout, log);
     case admission_kind::not_found: co_return co_await send_error(client, 404, version, keep, timeout, log);
     case admission_kind::portal:
-      co_return co_await serve_portal_request(w, pool->state(), client, buffer, parser, a.target, source, who.get(), keep,
-                                              log);
+      co_return co_await serve_portal_request(w, pool->state(), client, buffer, *chunk, *body, a.target, source, who.get(),
+                                              keep, log);
     case admission_kind::login:
       co_return co_await send_redirect(client, "/.sekisho/login?rd=" + percent_encode(forward_target(a.target), "/"), 302,
                                        version, keep, timeout, log);
@@ -187,17 +183,17 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
     co_return co_await send_redirect(client, "/.sekisho/account?must_change=1", 303, version, keep, timeout, log);
 
   const auto& u = g.upstreams[static_cast<std::size_t>(a.upstream)];
-  const auto limit = u.max_body_bytes != 0 ? u.max_body_bytes : g.max_body_bytes;
-  if (const auto length = parser.content_length(); length && limit != 0 && *length > limit)
+  const auto configured = u.max_body_bytes != 0 ? u.max_body_bytes : g.max_body_bytes;
+  const auto limit = configured != 0 ? configured : std::numeric_limits<std::uint64_t>::max();
+  if (body->kind == body_kind::length && body->length > limit)
     co_return co_await send_error(client, 413, version, false, timeout, log);
-  if (limit != 0) parser.body_limit(limit);
 
   strip_session_cookie(req);  // the upstream never sees the gateway's session id
   // Any upstream's identity header could be trusted by an app reachable through another route.
   for (const auto& other : g.upstreams) strip_identity_headers(req, other);
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
-  forward_request fr{parser, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
+  forward_request fr{req, *body, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
   fr.headers.client_address = peer_text;  // X-Forwarded-For gets the hop the gateway heard from
   fr.headers.peer_is_trusted_proxy = is_trusted_proxy(g.trusted_proxies, peer);
   fr.headers.public_host = std::string(req[http::field::host]);

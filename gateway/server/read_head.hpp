@@ -10,7 +10,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "gateway/http/request_head.hpp"
+#include "gateway/http/head_reader.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
 

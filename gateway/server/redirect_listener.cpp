@@ -3,9 +3,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include "gateway/http/admission.hpp"
-#include "gateway/http/head_parser.hpp"
+#include "gateway/http/head_reader.hpp"
 #include "gateway/net/tcp_stream.hpp"
-#include "gateway/http/request_head.hpp"
 #include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
@@ -16,14 +15,9 @@ namespace {
 
 text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uint16_t https_port) {
   const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
-  if (!check_request_head(head)) return error_page(400, 11, false);
   head_arena arena;
-  request_parser parser(arena);
-  error_code ec;
-  parser.put(asio::buffer(buffer.data().data(), head_size), ec);
-  if (ec || !parser.is_header_done()) return error_page(400, 11, false);
-  const auto& req = parser.get();
-  if (!check_request_framing(req, req.version())) return error_page(400, req.version(), false);
+  request_head req(arena);
+  if (!read_request_head(head, req)) return error_page(400, 11, false);
   auto host = host_from_header(req[http::field::host]);
   auto target = normalize_target(req.target());
   if (!host || !target) return error_page(400, req.version(), false);

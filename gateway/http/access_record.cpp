@@ -9,6 +9,8 @@
 #include <ctime>
 #include <string_view>
 
+#include "core/util/byte_words.hpp"
+
 namespace sekisho::gateway {
 namespace {
 
@@ -54,10 +56,21 @@ char* put_bytes(char* p, std::string_view s) {
   return p + s.size();
 }
 
+// Eight bytes that need no escaping: printable ASCII, neither quote nor backslash.
+bool plain_word(std::uint64_t w) {
+  return !has_byte_below(w, 0x20) && !has_high_byte(w) && !has_byte(w, 0x7f) && !has_byte(w, '"') && !has_byte(w, '\\');
+}
+
 char* put_string(char* p, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   *p++ = '"';
   for (std::size_t i = 0; i < s.size();) {
+    if (s.size() - i >= 8 && plain_word(load_word(s.data() + i))) {  // most of a path, a host, a user
+      std::memcpy(p, s.data() + i, 8);
+      p += 8;
+      i += 8;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (plain_ascii(c)) {
       *p++ = static_cast<char>(c);

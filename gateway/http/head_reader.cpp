@@ -2,10 +2,11 @@
 
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <optional>
 
 #include <boost/beast/core/string.hpp>
+
+#include "core/util/byte_words.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -39,17 +40,12 @@ const char* skip(const char* p, char_class k) {
 }
 
 // A value's bytes, eight at a time while none of them is a control character (DEL included): values are most
-// of a head, and a byte at a time through the table cost about 4 instructions a byte. A word holding a tab,
-// a CR or any other control is left to the table. `end`: no word is read past it.
+// of a head. A word holding a tab, a CR or any other control is left to the table. `end`: no word is read
+// past it.
 const char* skip_value(const char* p, const char* end) {
-  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
   while (end - p >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    const auto below_space = (word - 0x20 * ones) & ~word & highs;  // a byte < 0x20 (bytes >= 0x80 are not)
-    const auto del = word ^ (0x7f * ones);
-    const auto has_del = (del - ones) & ~del & highs;
-    if ((below_space | has_del) != 0) break;
+    const auto word = load_word(p);
+    if (has_byte_below(word, 0x20) || has_byte(word, 0x7f)) break;
     p += 8;
   }
   return skip(p, value_char);

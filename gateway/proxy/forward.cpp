@@ -167,7 +167,8 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   const auto send_timeout = u.connect_timeout + r.client_timeout;
   if (bodiless) {
     co_await asio::post(client.get_executor(), use_awaitable);  // in a burst with the others: see below
-    co_await write_all(up, asio::buffer(chunk.out), io_clock::now() + send_timeout, ec);
+    if (asio::const_buffer b = asio::buffer(chunk.out); !write_at_once(up, b, ec))  // tried before a coroutine: eager_io.hpp
+      co_await wait_and_write_all(up, b, io_clock::now() + send_timeout, ec);
     if (ec) co_return stopped(conn.reused ? stage::retry : stage::bad_gateway);
   }
   const auto sent_at = io_clock::now();

@@ -159,14 +159,16 @@ class body_writer {
     pending_.append(piece.substr(0, whole));
     piece.remove_prefix(whole);
     if (chunked_ && piece.empty()) pending_ += "\r\n";
-    // Written here rather than through a coroutine shared with finish(): it would be one more frame for every
-    // piece.
+    // Written here rather than through a coroutine shared with finish(), and tried before any coroutine is
+    // started (eager_io.hpp): each would be one more frame for every piece.
     error_code ec;
     started_ = true;
-    co_await write_all(out_, asio::buffer(pending_), io_clock::now() + timeout_, ec);
+    if (asio::const_buffer b = asio::buffer(pending_); !write_at_once(out_, b, ec))
+      co_await wait_and_write_all(out_, b, io_clock::now() + timeout_, ec);
     pending_.clear();
     if (ec || piece.empty()) co_return ec;
-    co_await write_all(out_, asio::buffer(piece), io_clock::now() + timeout_, ec);
+    if (asio::const_buffer b = asio::buffer(piece); !write_at_once(out_, b, ec))
+      co_await wait_and_write_all(out_, b, io_clock::now() + timeout_, ec);
     if (chunked_) pending_ = "\r\n";  // the chunk's end leaves with the next write
     co_return ec;
   }

@@ -37,7 +37,9 @@ awaitable<std::size_t> read_until_head_end(Stream& stream, beast::flat_buffer& b
       ec = http::error::header_limit;
       co_return 0;
     }
-    const auto n = co_await read_some(stream, buffer.prepare(std::min(limit - buffer.size(), read_size)), by, ec);
+    const auto room = buffer.prepare(std::min(limit - buffer.size(), read_size));
+    auto n = read_now(stream, room, ec);  // an upstream has usually answered by now (eager_io.hpp)
+    if (ec == asio::error::would_block) n = co_await wait_and_read_some(stream, room, by, ec);
     if (ec) co_return 0;
     buffer.commit(n);
   }

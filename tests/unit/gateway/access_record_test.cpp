@@ -73,6 +73,22 @@ TEST_CASE("quotes, backslashes and control characters cannot break the line or f
   CHECK(j["user"] == "yamada");
 }
 
+TEST_CASE("a character that needs escaping is escaped wherever it falls in a long string") {
+  // Strings are copied eight bytes at a time while no byte needs escaping: each such character at every
+  // offset, so that it falls in every position of a word and in the bytes after the last whole word.
+  const std::string plain = "/patients/P000123/chart/lab-results/2026";
+  for (std::size_t at = 0; at < plain.size(); ++at)
+    for (std::string odd : {"\"", "\\", "\n", "\x01", "\x7f", "\xe5\xb1\xb1"}) {
+      auto r = sample();
+      r.path = plain.substr(0, at) + odd + plain.substr(at);
+      CAPTURE(r.path);
+      CHECK(line_of(r)["path"] == r.path);
+    }
+  auto r = sample();
+  r.path = plain + "\xff" + plain;  // an invalid byte after whole words, then more of them
+  CHECK(line_of(r)["path"] == plain + "\xEF\xBF\xBD" + plain);
+}
+
 TEST_CASE("UTF-8 is kept and invalid bytes become U+FFFD") {
   auto r = sample();
   r.user = "山田太郎";

@@ -20,6 +20,7 @@
 #include "gateway/http/head_reader.hpp"
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/session_cookie.hpp"
+#include "tests/fuzz/fields_by_name.hpp"
 
 namespace {
 
@@ -45,33 +46,8 @@ gateway_config make_config() {
   return g;
 }
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
 namespace http = boost::beast::http;
-
-struct field_seen {
-  std::string key;  // the name in lower case: fields are compared name by name
-  http::field id;
-  std::string_view name, value;
-  bool operator==(const field_seen&) const = default;
-};
-
-// A head's fields grouped by name, each name's in the order the head gave them. Beast's basic_fields moves a
-// repeated field next to the first of its name; the gateway's table keeps the head's order. The order within a
-// name is the one that carries meaning (RFC 9110 §5.3) and must be the same.
-template <class Fields>
-std::vector<field_seen> by_name(const Fields& fields) {
-  std::vector<field_seen> out;
-  for (const auto& f : fields) {
-    std::string key(f.name_string());
-    for (auto& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    out.push_back({key, f.name(), f.name_string(), f.value()});
-  }
-  std::stable_sort(out.begin(), out.end(), [](const field_seen& a, const field_seen& b) { return a.key < b.key; });
-  return out;
-}
+using sekisho::fuzz::check;
 
 // The same head through Beast's parser into its basic_fields: the same fields, and the same framing.
 void check_read_as_beast_reads(const std::string& head, const request_head& ours, body_framing body) {
@@ -82,7 +58,8 @@ void check_read_as_beast_reads(const std::string& head, const request_head& ours
   beast.put(boost::asio::buffer(head), ec);
   check(!ec && beast.is_header_done());
   const auto& b = beast.get();
-  check(by_name(ours) == by_name(b));
+  const auto value = [](std::string_view v) { return v; };
+  check(sekisho::fuzz::by_name(ours, value) == sekisho::fuzz::by_name(b, value));
   check(ours.method_string() == b.method_string() && ours.target() == b.target() && ours.version() == b.version());
   check(ours.keep_alive() == b.keep_alive() && ours.chunked() == b.chunked());
   check((body.kind == body_kind::chunked) == beast.chunked());

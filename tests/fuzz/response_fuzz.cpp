@@ -17,15 +17,14 @@
 
 #include "gateway/http/body_decoder.hpp"
 #include "gateway/http/head_reader.hpp"
+#include "tests/fuzz/fields_by_name.hpp"
 
 namespace {
 
 using namespace sekisho::gateway;
 namespace http = boost::beast::http;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using sekisho::fuzz::check;
 
 // A value as words: an obs-fold becomes spaces here and in Beast, not necessarily the same number of them.
 std::vector<std::string_view> words(std::string_view v) {
@@ -35,26 +34,6 @@ std::vector<std::string_view> words(std::string_view v) {
     if (end > at) out.push_back(v.substr(at, end - at));
     at = end + 1;
   }
-  return out;
-}
-
-struct field_seen {
-  std::string key;  // lower case: Beast groups a repeated name, the gateway keeps the head's order
-  http::field id;
-  std::string_view name;
-  std::vector<std::string_view> value;
-  bool operator==(const field_seen&) const = default;
-};
-
-template <class Fields>
-std::vector<field_seen> by_name(const Fields& fields) {
-  std::vector<field_seen> out;
-  for (const auto& f : fields) {
-    std::string key(f.name_string());
-    for (auto& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    out.push_back({key, f.name(), f.name_string(), words(f.value())});
-  }
-  std::stable_sort(out.begin(), out.end(), [](const field_seen& a, const field_seen& b) { return a.key < b.key; });
   return out;
 }
 
@@ -69,7 +48,7 @@ void check_read_as_beast_reads(std::string head, const response_head& ours, body
   beast.put(boost::asio::buffer(head), ec);
   check(!ec && beast.is_header_done());
   const auto& b = beast.get();
-  check(by_name(ours) == by_name(b));
+  check(sekisho::fuzz::by_name(ours, words) == sekisho::fuzz::by_name(b, words));
   check(ours.result_int() == b.result_int() && ours.version() == b.version());
   check(words(ours.reason()) == words(b.reason()));
   check(ours.keep_alive() == b.keep_alive() && ours.chunked() == b.chunked());

@@ -10,8 +10,10 @@
 #include <boost/beast/http/message.hpp>
 
 #include "gateway/http/head_reader.hpp"
+#include "tests/unit/gateway/fields_seen.hpp"
 
 using namespace sekisho::gateway;
+using namespace sekisho::gateway::testing;
 
 namespace {
 
@@ -20,19 +22,6 @@ std::string head_with(int fields) {
   for (int i = 0; i < fields; ++i)
     head += "X-Field-" + std::to_string(i) + ": " + std::string(50, static_cast<char>('a' + i % 26)) + "\r\n";
   return head + "Content-Length: 0\r\n\r\n";
-}
-
-struct seen {
-  http::field id;
-  std::string name, value;
-  bool operator==(const seen&) const = default;
-};
-
-template <class Fields>
-std::vector<seen> fields_of(const Fields& f) {
-  std::vector<seen> out;
-  for (const auto& x : f) out.push_back({x.name(), std::string(x.name_string()), std::string(x.value())});
-  return out;
 }
 
 std::vector<std::string> names_of(const head_fields& f) {

@@ -70,4 +70,14 @@ TEST_CASE("safe_header_value refuses control characters but allows tabs and UTF-
   for (std::string_view bad : {std::string_view("a\rb"), std::string_view("a\nb"), std::string_view("a\0b", 3),
                                std::string_view("a\x7f"), std::string_view("a\x1b")})
     CHECK_FALSE(safe_header_value(bad));
+  // Long values are checked eight bytes at a time: a control at every offset, in whole words and after them.
+  const std::string name = "\xe5\xb1\xb1\xe7\x94\xb0 \xe5\xa4\xaa\xe9\x83\x8e (Yamada Taro)\tward 3";
+  CHECK(safe_header_value(name));
+  for (std::size_t at = 0; at < name.size(); ++at)
+    for (char control : {'\0', '\r', '\n', '\x1f', '\x7f'}) {
+      std::string bad = name;
+      bad[at] = control;
+      CAPTURE(at);
+      CHECK_FALSE(safe_header_value(bad));
+    }
 }

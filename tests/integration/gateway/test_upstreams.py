@@ -86,6 +86,11 @@ class Upstreams(unittest.TestCase):
         cls.delayed = DelayedUpstream()
         cls.recorder = RecordingUpstream()
         cls.fragile = DelayedUpstream()  # an app that must never get more than 2 requests at once
+        # A response whose end a front end and a back end could see in different places, and an old app's
+        # header folded over two lines.
+        cls.ambiguous = RecordingUpstream(b"HTTP/1.1 200 OK\r\nContent-Length: 30\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                          b"0\r\n\r\nHTTP/1.1 200 OK\r\nX-Smuggled: 1\r\n\r\n")
+        cls.folded = RecordingUpstream(b"HTTP/1.1 200 OK\r\nX-Legacy: ward 3\r\n\t bed 12\r\nContent-Length: 2\r\n\r\nok")
         cls.upstreams = [
             {"name": "verified", "path_prefix": "/verified", "url": cls.nginx.tls_url, "ca_file": cls.up_cert,
              "host_header": "ehr-db.internal"},
@@ -101,9 +106,11 @@ class Upstreams(unittest.TestCase):
             {"name": "pooled", "path_prefix": "/pooled", "url": cls.recorder.url, "max_idle_connections": 2},
             {"name": "fragile", "path_prefix": "/poll-fragile", "url": cls.fragile.url, "max_connections": 2,
              "connect_timeout": "2s"},
+            {"name": "ambiguous", "path_prefix": "/ambiguous", "url": cls.ambiguous.url},
+            {"name": "folded", "path_prefix": "/folded", "url": cls.folded.url},
         ]
         cls.gw = Gateway(cls.env, upstreams=cls.upstreams, rules=[{"name": "all", "action": "bypass"}])
-        for c in (cls.gw.stop, cls.fragile.stop, cls.recorder.stop, cls.delayed.stop, cls.http10.shutdown, cls.misnamed.stop,
+        for c in (cls.gw.stop, cls.folded.stop, cls.ambiguous.stop, cls.fragile.stop, cls.recorder.stop, cls.delayed.stop, cls.http10.shutdown, cls.misnamed.stop,
                   cls.nginx.stop):
             cls.addClassCleanup(c)
 
@@ -152,6 +159,25 @@ class Upstreams(unittest.TestCase):
                 except ConnectionClosed:
                     break
             self.assertEqual(body, Http10Handler.body)
+
+    # -- responses of old and broken apps ----------------------------------------------------------------
+
+    def test_a_response_framed_two_ways_is_502_and_nothing_of_it_reaches_the_client(self):
+        with self.gw.connect() as c:
+            c.send(request_bytes("GET", "/ambiguous/chart"))
+            r = c.read_response()
+            self.assertEqual(r.status, 502, r)
+            self.assertNotIn(b"X-Smuggled", r.raw_head + r.body)
+        self.assertEqual(self.gw.request("GET", "/folded/still-served").status, 200)  # the gateway carries on
+
+    def test_an_old_apps_folded_header_reaches_the_client_on_one_line(self):
+        r = self.gw.request("GET", "/folded/chart")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body, b"ok")
+        value = r.header("x-legacy")
+        self.assertNotIn("\r", value)
+        self.assertNotIn("\n", value)
+        self.assertEqual(value.split(), ["ward", "3", "bed", "12"])
 
     # -- long polling and event streams ------------------------------------------------------------------
 

@@ -31,4 +31,14 @@ inline bool has_byte(std::uint64_t word, unsigned char c) {
 // Some byte is 0x80 or above (not ASCII).
 inline bool has_high_byte(std::uint64_t word) { return (word & byte_highs) != 0; }
 
+// Some byte is a control character: below 0x20 (a tab too), or DEL.
+inline bool has_control_byte(std::uint64_t word) { return has_byte_below(word, 0x20) || has_byte(word, 0x7f); }
+
+// Past the whole words from `p` that hold no control character, never reading past `end`: where a byte-by-byte
+// check of the rest (tabs, controls, the last few bytes) has to start.
+inline const char* skip_control_free_words(const char* p, const char* end) {
+  while (end - p >= 8 && !has_control_byte(load_word(p))) p += 8;
+  return p;
+}
+
 }  // namespace sekisho

@@ -58,7 +58,7 @@ char* put_bytes(char* p, std::string_view s) {
 
 // Eight bytes that need no escaping: printable ASCII, neither quote nor backslash.
 bool plain_word(std::uint64_t w) {
-  return !has_byte_below(w, 0x20) && !has_high_byte(w) && !has_byte(w, 0x7f) && !has_byte(w, '"') && !has_byte(w, '\\');
+  return !has_control_byte(w) && !has_high_byte(w) && !has_byte(w, '"') && !has_byte(w, '\\');
 }
 
 char* put_string(char* p, std::string_view s) {

@@ -9,8 +9,6 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
-#include "gateway/http/header_names.hpp"
-
 namespace sekisho::gateway {
 
 namespace {

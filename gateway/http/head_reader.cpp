@@ -43,12 +43,7 @@ const char* skip(const char* p, char_class k) {
 // of a head. A word holding a tab, a CR or any other control is left to the table. `end`: no word is read
 // past it.
 const char* skip_value(const char* p, const char* end) {
-  while (end - p >= 8) {
-    const auto word = load_word(p);
-    if (has_byte_below(word, 0x20) || has_byte(word, 0x7f)) break;
-    p += 8;
-  }
-  return skip(p, value_char);
+  return skip(skip_control_free_words(p, end), value_char);
 }
 
 bool at_crlf(const char* p) { return p[0] == '\r' && p[1] == '\n'; }
@@ -128,9 +123,7 @@ std::optional<std::uint64_t> content_length(std::string_view value, bool list) {
   std::optional<std::uint64_t> length;
   for (;;) {
     const auto comma = list ? value.find(',') : std::string_view::npos;
-    auto item = value.substr(0, comma);
-    while (!item.empty() && is_space(item.front())) item.remove_prefix(1);
-    while (!item.empty() && is_space(item.back())) item.remove_suffix(1);
+    const auto item = trim_whitespace(value.substr(0, comma));
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size() || (length && *length != n))

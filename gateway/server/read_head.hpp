@@ -38,7 +38,7 @@ awaitable<std::size_t> read_until_head_end(Stream& stream, beast::flat_buffer& b
       co_return 0;
     }
     const auto room = buffer.prepare(std::min(limit - buffer.size(), read_size));
-    auto n = read_now(stream, room, ec);  // an upstream has usually answered by now (eager_io.hpp)
+    auto n = read_now(stream, room, ec);  // tried before a coroutine is started (eager_io.hpp)
     if (ec == asio::error::would_block) n = co_await wait_and_read_some(stream, room, by, ec);
     if (ec) co_return 0;
     buffer.commit(n);

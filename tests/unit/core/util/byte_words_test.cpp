@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <string>
 
 using namespace sekisho;
 
@@ -36,7 +37,17 @@ TEST_CASE("each word test is true exactly when some byte of the word matches") {
     for (unsigned c : {0x00u, 0x22u, 0x5cu, 0x7fu, 0x80u, 0xffu})
       REQUIRE(has_byte(word, static_cast<unsigned char>(c)) == any([c](unsigned char b) { return b == c; }));
     REQUIRE(has_high_byte(word) == any([](unsigned char b) { return b >= 0x80; }));
+    REQUIRE(has_control_byte(word) == any([](unsigned char b) { return b < 0x20 || b == 0x7f; }));
     ++words;
   });
   CHECK(words == 9 * 8 * 256);
+}
+
+TEST_CASE("the words free of control characters are skipped, up to the first that holds one, never past the end") {
+  const std::string text = "0123456789abcdef0123\t56789abcdef";  // a tab in the third word
+  const char* begin = text.data();
+  CHECK(skip_control_free_words(begin, begin + text.size()) == begin + 16);
+  CHECK(skip_control_free_words(begin, begin + 15) == begin + 8);  // the second word is not whole
+  CHECK(skip_control_free_words(begin, begin + 7) == begin);
+  CHECK(skip_control_free_words(begin + 21, begin + text.size()) == begin + 29);  // "56789abc", then 3 bytes
 }

@@ -11,7 +11,7 @@ worker::worker(std::shared_ptr<const gateway_state> state, shared_services& shar
       shared_(shared),
       pool_(std::make_shared<upstream_pool>(io_, state)),
       authd_(io_, state->settings.authd.socket, std::chrono::milliseconds(2000), &metrics_),
-      sessions_(authd_, state->settings.gateway.session_cache_ttl) {
+      sessions_(io_, authd_, state->settings.gateway.session_cache_ttl) {
   shared_.workers.push_back(this);
 }
 

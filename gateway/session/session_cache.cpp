@@ -29,34 +29,68 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   return who;
 }
 
-std::optional<std::shared_ptr<const session_identity>> session_cache::cached(const std::string& session_id) const {
+std::optional<session_cache::identity> session_cache::cached(const std::string& session_id, clock::time_point now) {
   const auto it = entries_.find(session_id);
-  if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.fetched >= ttl_) return std::nullopt;
-  return it->second.who;
+  if (it == entries_.end()) return std::nullopt;
+  const auto age = now - it->second.fetched;
+  if (age >= ttl_) return std::nullopt;
+  auto who = it->second.who;
+  if (age >= refresh_after_ && !fetching_.contains(session_id))
+    asio::co_spawn(io_, complete(session_id, start_fetch(session_id), now), asio::detached);
+  return who;
 }
 
-awaitable<std::shared_ptr<const session_identity>> session_cache::lookup(const std::string& session_id) {
-  if (auto known = cached(session_id)) co_return std::move(*known);
-  const auto now = std::chrono::steady_clock::now();
+awaitable<session_cache::identity> session_cache::lookup(std::string session_id, clock::time_point now) {
+  if (auto known = cached(session_id, now)) co_return std::move(*known);
+  if (const auto it = fetching_.find(session_id); it != fetching_.end()) {
+    const auto f = it->second;  // held: the call may end and let go of it before this wakes
+    error_code woken;
+    co_await f->done.async_wait(with_error(woken));
+    co_return f->who;
+  }
+  const auto f = start_fetch(session_id);
+  co_await complete(session_id, f, now);
+  co_return f->who;
+}
+
+void session_cache::forget(const std::string& session_id) {
+  entries_.erase(session_id);
+  if (const auto it = fetching_.find(session_id); it != fetching_.end()) {
+    it->second->forgotten = true;
+    fetching_.erase(it);
+  }
+}
+
+std::shared_ptr<session_cache::fetch> session_cache::start_fetch(const std::string& session_id) {
+  auto f = std::make_shared<fetch>(io_);
+  fetching_.insert_or_assign(session_id, f);
+  return f;
+}
+
+awaitable<void> session_cache::complete(std::string session_id, std::shared_ptr<fetch> f, clock::time_point asked) {
   nlohmann::json request;  // built outside co_await: GCC 12 miscompiles braced lists there
   request["op"] = "session.check";
   request["session"] = session_id;
-  auto reply = co_await authd_.call(request);
-  if (!reply) co_return nullptr;  // authd unreachable: no session, and nothing cached
-  std::shared_ptr<const session_identity> who;
-  if (auto found = identity_from_reply(*reply)) {
-    found->log_tag = session::session_tag(sha256(session_id));
-    who = std::make_shared<const session_identity>(std::move(*found));
+  const auto reply = co_await authd_.call(request);
+  if (const auto it = fetching_.find(session_id); it != fetching_.end() && it->second == f) fetching_.erase(it);
+  if (reply && !f->forgotten) {  // authd unreachable: no session, and nothing kept
+    if (auto found = identity_from_reply(*reply)) {
+      found->log_tag = session::session_tag(sha256(session_id));
+      f->who = std::make_shared<const session_identity>(std::move(*found));
+    }
+    remember(session_id, f->who, asked);
   }
-  // Not kept while a temporary password must be changed: once it is, every worker lets the user through at once.
-  if (ttl_.count() > 0 && !(who && who->must_change_password)) {
-    if (entries_.size() >= max_entries) prune(now);
-    entries_[session_id] = entry{who, now};
-  }
-  co_return who;
+  f->done.cancel();
 }
 
-void session_cache::prune(std::chrono::steady_clock::time_point now) {
+// Not kept while a temporary password must be changed: once it is, every worker lets the user through at once.
+void session_cache::remember(const std::string& session_id, const identity& who, clock::time_point asked) {
+  if (ttl_.count() == 0 || (who && who->must_change_password)) return;
+  if (entries_.size() >= max_entries) prune(asked);
+  entries_.insert_or_assign(session_id, entry{who, asked});
+}
+
+void session_cache::prune(clock::time_point now) {
   std::erase_if(entries_, [&](const auto& e) { return now - e.second.fetched >= ttl_; });
   if (entries_.size() >= max_entries) entries_.clear();  // a flood of live ids: start over
 }

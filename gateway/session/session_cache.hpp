@@ -1,6 +1,12 @@
 // Who a session cookie belongs to, asked of authd and remembered for at most gateway.session_cache_ttl
 // (≤ 5 s): revocation takes effect within that, and authd is not asked on every click. One cache per
 // worker, so no locks. Any failure to get an answer means "no session" (fail closed).
+//
+// A session in use never waits for authd once it is known: an answer older than three quarters of the ttl
+// is still used, and the first request to see it asks authd again in the background. Requests that find
+// no usable answer while authd is being asked wait for that one call rather than each making their own: a
+// page's many requests after an expiry, or a busy session's, would otherwise each open a connection to
+// authd at once and stall the worker.
 #pragma once
 #include <chrono>
 #include <memory>
@@ -16,25 +22,45 @@ namespace sekisho::gateway {
 
 class session_cache {
  public:
-  session_cache(authd_channel& authd, std::chrono::seconds ttl) : authd_(authd), ttl_(ttl) {}
+  using clock = std::chrono::steady_clock;
+  using identity = std::shared_ptr<const session_identity>;  // null: no session
 
-  // Shared with the cache, not copied: a request reads it and lets go.
-  awaitable<std::shared_ptr<const session_identity>> lookup(const std::string& session_id);
+  session_cache(asio::io_context& io, authd_channel& authd, std::chrono::seconds ttl)
+      : io_(io), authd_(authd), ttl_(ttl), refresh_after_(clock::duration(ttl) * 3 / 4) {}
+
+  // Shared with the cache, not copied: a request reads it and lets go. `now` is the request's time
+  // (given by tests). The id is taken by value: the coroutine may outlive the caller's string.
+  awaitable<identity> lookup(std::string session_id, clock::time_point now = clock::now());
   // The remembered answer while it is fresh (null inside: authd said no); nullopt when authd must be asked.
   // Without a coroutine, whose frame every request would allocate: most requests are answered here.
-  std::optional<std::shared_ptr<const session_identity>> cached(const std::string& session_id) const;
-  void forget(const std::string& session_id) { entries_.erase(session_id); }
+  std::optional<identity> cached(const std::string& session_id, clock::time_point now = clock::now());
+  // At logout: the remembered answer goes, and so does any answer on its way.
+  void forget(const std::string& session_id);
 
  private:
-  struct entry {
-    std::shared_ptr<const session_identity> who;  // null: authd said no
-    std::chrono::steady_clock::time_point fetched;
+  // One call to authd under way; the requests that wait for it hold it too.
+  struct fetch {
+    explicit fetch(asio::io_context& io) : done(io, steady_timer::time_point::max()) {}
+    steady_timer done;  // cancelled when the answer is in: that wakes every waiter
+    identity who;
+    bool forgotten = false;  // logged out meanwhile: the answer is "no session", and it is not kept
   };
-  void prune(std::chrono::steady_clock::time_point now);
+  struct entry {
+    identity who;
+    clock::time_point fetched;  // when authd was asked, so an answer is never used past ttl of that
+  };
 
+  std::shared_ptr<fetch> start_fetch(const std::string& session_id);
+  awaitable<void> complete(std::string session_id, std::shared_ptr<fetch> f, clock::time_point asked);
+  void remember(const std::string& session_id, const identity& who, clock::time_point asked);
+  void prune(clock::time_point now);
+
+  asio::io_context& io_;
   authd_channel& authd_;
   std::chrono::seconds ttl_;
+  clock::duration refresh_after_;
   std::unordered_map<std::string, entry> entries_;
+  std::unordered_map<std::string, std::shared_ptr<fetch>> fetching_;
 };
 
 // authd's reply to session.check → identity; nullopt when it says no or the reply is not well formed.

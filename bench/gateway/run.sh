@@ -23,6 +23,8 @@
 # CG_LONG s of wrk: see below), and for a shared machine QUIET_WAIT (900 s), QUIET_MAX (15 %),
 # FOREIGN_MAX (20 %), TRIES (3): see measure().
 #
+# By hand, wrk -s bench/gateway/percentiles.lua prints percentiles past wrk's p99 (the slowest requests).
+#
 # The session is real: a user with a password and a TOTP key (codes from oathtool) logs in through authd
 # (`sekisho login USER --session`). When this build has no `--session` yet, the gateway is measured on a
 # `bypass` route instead and every line says so.

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/config/reserved_headers.hpp"
 #include "core/config/table_reader.hpp"
 
 namespace sekisho::config_detail {
@@ -77,6 +78,17 @@ void header_name(const table_reader& r, const std::string& key, std::string& out
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
   if (!token || (out.empty() && !may_be_empty)) r.fail(key, "'" + out + "' is not a header name");
+  if (reserved_headers::is_reserved(out))
+    r.fail(key, "'" + out + "' is a header HTTP or the gateway gives its own meaning to; choose another name");
+}
+
+// Two of them under one name would run the user's name and groups together.
+void distinct_identity_headers(const table_reader& r, const upstream_config& u) {
+  if (!u.groups_header.empty() && same_header(u.groups_header, u.identity_header))
+    r.fail("groups_header", "is the same header as identity_header");
+  if (!u.name_header.empty() &&
+      (same_header(u.name_header, u.identity_header) || same_header(u.name_header, u.groups_header)))
+    r.fail("name_header", "is the same header as identity_header or groups_header");
 }
 
 // http://host[:port] or https://host[:port]; the path is the request's own, so none may be given.
@@ -104,6 +116,7 @@ upstream_config read_upstream(const table_reader& r, const seconds& default_conn
   header_name(r, "identity_header", u.identity_header, false);
   header_name(r, "groups_header", u.groups_header, true);
   header_name(r, "name_header", u.name_header, true);
+  distinct_identity_headers(r, u);
   r.boolean("allow_encoded_slash", u.allow_encoded_slash);
   r.boolean("rewrite_redirects", u.rewrite_redirects);
   r.boolean("rewrite_cookies", u.rewrite_cookies);

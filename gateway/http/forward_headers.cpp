@@ -9,6 +9,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "core/config/reserved_headers.hpp"
 #include "gateway/http/header_names.hpp"
 
 namespace sekisho::gateway {
@@ -17,19 +18,9 @@ namespace {
 
 using boost::beast::iequals;
 
-// RFC 9110 §7.6.1's hop-by-hop fields, the old Proxy-Connection, and the proxy-authentication pair, which
-// belong to the hop between a client and its proxy: us.
-constexpr std::string_view hop_by_hop[] = {"Connection", "Keep-Alive",          "Proxy-Connection",  "TE",
-                                           "Trailer",    "Proxy-Authorization", "Proxy-Authenticate", "Upgrade"};
-
-// The caller's framing owns these. A Connection header cannot remove them, and their look-alikes
-// (`Content_Length`) are dropped so that an upstream that merges '_' into '-' cannot see two framings.
-constexpr std::string_view framing[] = {"Content-Length", "Transfer-Encoding"};
-
-// Where a client could claim another address, scheme or host. The gateway sets X-Forwarded-For/-Proto/-Host
-// itself; the rest are not sent.
-constexpr std::string_view forwarding[] = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
-                                           "X-Forwarded-Port", "X-Real-IP", "X-Client-IP"};
+using reserved_headers::forwarding;
+using reserved_headers::framing;
+using reserved_headers::hop_by_hop;
 
 // Identity headers that common apps trust, whatever the upstream's configuration says we send.
 constexpr std::string_view common_identity[] = {"Remote-User",       "X-Remote-User",      "X-Forwarded-User",

@@ -11,11 +11,6 @@ namespace sekisho::gateway {
 
 namespace {
 
-char key_char(char c) {
-  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
-  return c == '_' ? '-' : c;
-}
-
 template <class Predicate>
 void erase_fields_if(head_fields& h, Predicate matches) {
   for (auto it = h.begin(); it != h.end();) it = matches(it->name_string()) ? h.erase(it) : std::next(it);
@@ -25,13 +20,8 @@ void erase_fields_if(head_fields& h, Predicate matches) {
 
 std::string header_key(std::string_view name) {
   std::string key(name);
-  std::transform(key.begin(), key.end(), key.begin(), key_char);
+  std::transform(key.begin(), key.end(), key.begin(), header_key_char);
   return key;
-}
-
-bool same_header(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return key_char(x) == key_char(y); });
 }
 
 void erase_all_variants(head_fields& h, std::string_view name) { erase_all_variants(h, {&name, 1}); }

@@ -1,12 +1,12 @@
-// Header names as the upstream stacks compare them, and the small pieces of header syntax the proxy shares.
-// CGI, PHP, Django and Rails turn `Remote_User`, `REMOTE-USER` and `remote-user` into one variable, so a
-// header we strip must be stripped in every spelling (oauth2-proxy CVE-2025-64484).
+// Header names as the upstream stacks compare them (core/util/header_name.hpp), and the small pieces of
+// header syntax the proxy shares.
 #pragma once
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/util/header_name.hpp"
 #include "gateway/http/head_fields.hpp"
 
 namespace sekisho::gateway {
@@ -15,8 +15,7 @@ namespace http = boost::beast::http;
 
 // The normal form used to compare names: ASCII lower case, '_' mapped to '-'.
 std::string header_key(std::string_view name);
-// header_key(a) == header_key(b), without allocating.
-bool same_header(std::string_view a, std::string_view b);
+using sekisho::same_header;  // header_key(a) == header_key(b), without allocating
 
 // Removes every field whose header_key equals header_key(name), duplicates included.
 void erase_all_variants(head_fields& h, std::string_view name);

@@ -99,12 +99,39 @@ TEST_CASE("bad configs name the key at fault") {
            bad_case{"[break_glass]\nwebhook_url = \"https://alerts.example:99999/x\"\n",
                     "break_glass.webhook_url: bad host or port"},
            bad_case{"this is not toml", "not valid TOML"},
+           // An identity header by a name HTTP or the gateway gives a meaning to would frame, route or
+           // redirect the request it is set on.
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\nidentity_header = \"Content_Length\"\n",
+                    "upstream[1].identity_header: 'Content_Length' is a header HTTP or the gateway gives"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\ngroups_header = \"host\"\n",
+                    "upstream[1].groups_header: 'host' is a header"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\nname_header = \"X-Forwarded-For\"\n",
+                    "upstream[1].name_header: 'X-Forwarded-For' is a header"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\nidentity_header = \"Transfer-Encoding\"\n",
+                    "upstream[1].identity_header: 'Transfer-Encoding' is a header"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\nidentity_header = \"connection\"\n",
+                    "upstream[1].identity_header: 'connection' is a header"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\ngroups_header = \"remote_user\"\n",
+                    "upstream[1].groups_header: is the same header as identity_header"},
+           bad_case{"[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\ngroups_header = \"X-Groups\"\n"
+                    "name_header = \"x_groups\"\n",
+                    "upstream[1].name_header: is the same header as identity_header or groups_header"},
        }) {
     auto c = parse_config(toml, "test.toml");
     REQUIRE_FALSE(c.ok());
     CHECK_MESSAGE(c.message().find(names) != std::string::npos, c.message());
     CHECK(c.message().find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("identity headers may have any other name, in any spelling") {
+  auto c = parse_config("[[upstream]]\nname = \"ehr\"\nurl = \"http://127.0.0.1:8080\"\nidentity_header = \"X_Remote_User\"\n"
+                        "groups_header = \"X-Groups\"\nname_header = \"X-Display-Name\"\n",
+                        "test.toml");
+  REQUIRE_MESSAGE(c.ok(), c.message());
+  REQUIRE(c->gateway.upstreams.size() == 1);
+  CHECK(c->gateway.upstreams[0].identity_header == "X_Remote_User");
+  CHECK(c->gateway.upstreams[0].groups_header == "X-Groups");
 }
 
 TEST_CASE("a missing config file is an error, not a crash") {

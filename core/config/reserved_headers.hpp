@@ -1,0 +1,39 @@
+// Header names that HTTP or the gateway give a meaning to. The gateway strips or sets them on every request;
+// the config refuses them as names for the identity headers it injects, which would otherwise frame the
+// request (Content-Length), route it (Host), be taken for connection options, or be overwritten.
+#pragma once
+#include <string_view>
+
+#include "core/util/header_name.hpp"
+
+namespace sekisho::reserved_headers {
+
+// RFC 9110 §7.6.1's hop-by-hop fields, the old Proxy-Connection, and the proxy-authentication pair, which
+// belong to the hop between a client and its proxy: the gateway.
+inline constexpr std::string_view hop_by_hop[] = {"Connection", "Keep-Alive",          "Proxy-Connection",  "TE",
+                                                  "Trailer",    "Proxy-Authorization", "Proxy-Authenticate", "Upgrade"};
+
+// The gateway's framing owns these. A Connection header cannot remove them, and their look-alikes
+// (`Content_Length`) are dropped so that an upstream that merges '_' into '-' cannot see two framings.
+inline constexpr std::string_view framing[] = {"Content-Length", "Transfer-Encoding"};
+
+// Where a client could claim another address, scheme or host. The gateway sets X-Forwarded-For/-Proto/-Host
+// itself; the rest are not sent.
+inline constexpr std::string_view forwarding[] = {"Forwarded",        "X-Forwarded-For", "X-Forwarded-Proto",
+                                                  "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP",
+                                                  "X-Client-IP"};
+
+// Set, kept or acted on by the gateway for every request.
+inline constexpr std::string_view request_meaning[] = {"Host", "Cookie", "Expect"};
+
+// Whether `name`, in any spelling, is one of the above.
+constexpr bool is_reserved(std::string_view name) {
+  const auto in = [name](const auto& list) {
+    for (auto reserved : list)
+      if (same_header(name, reserved)) return true;
+    return false;
+  };
+  return in(hop_by_hop) || in(framing) || in(forwarding) || in(request_meaning);
+}
+
+}  // namespace sekisho::reserved_headers

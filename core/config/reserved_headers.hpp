@@ -28,12 +28,8 @@ inline constexpr std::string_view request_meaning[] = {"Host", "Cookie", "Expect
 
 // Whether `name`, in any spelling, is one of the above.
 constexpr bool is_reserved(std::string_view name) {
-  const auto in = [name](const auto& list) {
-    for (auto reserved : list)
-      if (same_header(name, reserved)) return true;
-    return false;
-  };
-  return in(hop_by_hop) || in(framing) || in(forwarding) || in(request_meaning);
+  return named_in(name, hop_by_hop) || named_in(name, framing) || named_in(name, forwarding) ||
+         named_in(name, request_meaning);
 }
 
 }  // namespace sekisho::reserved_headers

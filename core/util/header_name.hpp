@@ -4,6 +4,7 @@
 // which checks the names it is given.
 #pragma once
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 namespace sekisho {
@@ -19,6 +20,11 @@ constexpr bool same_header(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return header_key_char(x) == header_key_char(y);
          });
+}
+
+// Whether `name` is one of `names` in that normal form.
+constexpr bool named_in(std::string_view name, std::span<const std::string_view> names) {
+  return std::any_of(names.begin(), names.end(), [name](std::string_view n) { return same_header(name, n); });
 }
 
 }  // namespace sekisho

@@ -45,12 +45,6 @@ struct header {
   bool replaces = true;
 };
 
-bool is_framing(std::string_view name) {
-  for (auto f : framing)
-    if (same_header(name, f)) return true;
-  return false;
-}
-
 // Removes the fields a Connection header names (RFC 9110 §7.6.1), then `fixed`: the hop-by-hop set, and for
 // requests the other headers they may not bring. Naming Host removes it too; prepare_upstream_request sets it
 // again afterwards.
@@ -59,7 +53,7 @@ void remove_hop_by_hop(head_fields& h, std::span<const std::string_view> fixed) 
   for (const auto& f : h)
     if (iequals(f.name_string(), "Connection"))
       for (auto token : split_list(f.value()))
-        if (!is_framing(token)) named.emplace_back(token);
+        if (!named_in(token, framing)) named.emplace_back(token);
   for (const auto& n : named) erase_all_variants(h, n);
   erase_all_variants(h, fixed);
 }

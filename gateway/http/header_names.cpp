@@ -32,7 +32,7 @@ void erase_all_variants(head_fields& h, std::span<const std::string_view> names)
   for (auto name : names) lengths |= name.size() < 64 ? std::uint64_t{1} << name.size() : 0;
   erase_fields_if(h, [names, lengths](std::string_view n) {
     if (n.size() < 64 && (lengths & (std::uint64_t{1} << n.size())) == 0) return false;
-    return std::any_of(names.begin(), names.end(), [n](std::string_view name) { return same_header(n, name); });
+    return named_in(n, names);
   });
 }
 

@@ -15,6 +15,7 @@ namespace http = boost::beast::http;
 
 // The normal form used to compare names: ASCII lower case, '_' mapped to '-'.
 std::string header_key(std::string_view name);
+using sekisho::named_in;
 using sekisho::same_header;  // header_key(a) == header_key(b), without allocating
 
 // Removes every field whose header_key equals header_key(name), duplicates included.

@@ -8,7 +8,11 @@
 #   up-http        the upstream nginx over plain HTTP (reference: no TLS at all)
 #   up-https       (a) the upstream nginx directly, HTTPS
 #   nginx-proxy    (b) nginx as a plain TLS reverse proxy (proxy_pass, keepalive upstream block), access log on
-#   nginx-authreq  (c) (b) + auth_request to a trivial 204 endpoint (the forward-auth architecture), access log on
+#   nginx-authreq  (c) (b) + auth_request to a trivial 204 endpoint in a process of its own (the forward-auth
+#                  architecture: the auth service, Authelia, oauth2-proxy or the like, is a daemon beside nginx;
+#                  here it is one more nginx that answers 204 and does nothing else), access log on
+#   nginx-authreq-inproc  (c) with nginx answering the 204 itself, in the proxy's own worker: no forward-auth
+#                  product runs that way, so this is a floor under (c)'s cost, shown beside it
 #   sekisho        (d) the Sekisho gateway, threads = 1, a two_factor route with a real session cookie, access log on
 #   nginx-proxy-nolog, sekisho-nolog   (b) and (d) with the access log off
 # then the RSS of the gateway and of nginx (b) with IDLE_CONNS idle keep-alive TLS connections, and prints a
@@ -38,7 +42,7 @@ CONNS=${CONNS:-"16 64"}
 IDLE_CONNS=${IDLE_CONNS:-1000}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
-VARIANTS=${VARIANTS:-"up-http up-https nginx-proxy nginx-authreq sekisho nginx-proxy-nolog sekisho-nolog"}
+VARIANTS=${VARIANTS:-"up-http up-https nginx-proxy nginx-authreq nginx-authreq-inproc sekisho nginx-proxy-nolog sekisho-nolog"}
 OUT=${OUT:-/tmp/sekisho-gateway-bench-$(date +%Y%m%d-%H%M%S)}
 # Idle upstream connections each proxy keeps (nginx `keepalive`, the gateway's max_idle_connections): above the
 # highest connection count, so neither proxy opens and closes upstream connections in steady state.
@@ -171,8 +175,33 @@ EOF
 start_nginx upstream
 wait_port "$UP" "$NGINX_PID_upstream" || die "the upstream nginx did not start: $(cat "$WORK/upstream/error.log")"
 
-# 2. nginx as the TLS reverse proxy (b), with auth_request (c), and the trivial 204 auth endpoint.
-PX=$(free_port); PXN=$(free_port); AR=$(free_port); AUTH=$(free_port)
+# 2. The trivial auth service: its own nginx process, answering 204 and naming the user.
+AUTH=$(free_port)
+nginx_dir auth
+auth_server() {  # PORT
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$1;
+    access_log off;
+    location / { add_header Remote-User bench always; return 204; }
+  }
+EOF
+}
+{
+  nginx_common "$WORK/auth"
+  cat <<EOF
+http {
+$(nginx_http_common "$WORK/auth")
+$(auth_server "$AUTH")
+}
+EOF
+} >"$WORK/auth/nginx.conf"
+start_nginx auth
+wait_port "$AUTH" "$NGINX_PID_auth" || die "the auth nginx did not start: $(cat "$WORK/auth/error.log")"
+
+# 3. nginx as the TLS reverse proxy (b), with auth_request to the auth service (c), and with auth_request to
+# an endpoint of its own (c, in-process).
+PX=$(free_port); PXN=$(free_port); AR=$(free_port); ARI=$(free_port); AUTHI=$(free_port)
 nginx_dir proxy
 proxy_location() {
   cat <<EOF
@@ -185,6 +214,29 @@ proxy_location() {
       proxy_set_header X-Forwarded-Host \$host;
 EOF
 }
+authreq_server() {  # PORT AUTH_UPSTREAM ACCESS_LOG
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$1 ssl;
+    access_log $WORK/proxy/$3;
+    location / {
+      auth_request /_auth;
+      auth_request_set \$auth_user \$upstream_http_remote_user;
+      proxy_set_header Remote-User \$auth_user;
+$(proxy_location)
+    }
+    location = /_auth {
+      internal;
+      proxy_pass http://$2;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Original-URI \$request_uri;
+    }
+  }
+EOF
+}
 {
   nginx_common "$WORK/proxy"
   cat <<EOF
@@ -192,6 +244,7 @@ http {
 $(nginx_http_common "$WORK/proxy")
   upstream app { server 127.0.0.1:$UP; keepalive $UPSTREAM_KEEPALIVE; keepalive_requests 1000000; }
   upstream auth { server 127.0.0.1:$AUTH; keepalive $UPSTREAM_KEEPALIVE; keepalive_requests 1000000; }
+  upstream auth_inproc { server 127.0.0.1:$AUTHI; keepalive $UPSTREAM_KEEPALIVE; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$PX ssl;
     access_log $WORK/proxy/access.log;
@@ -206,37 +259,16 @@ $(proxy_location)
 $(proxy_location)
     }
   }
-  server {
-    listen 127.0.0.1:$AR ssl;
-    access_log $WORK/proxy/access-authreq.log;
-    location / {
-      auth_request /_auth;
-      auth_request_set \$auth_user \$upstream_http_remote_user;
-      proxy_set_header Remote-User \$auth_user;
-$(proxy_location)
-    }
-    location = /_auth {
-      internal;
-      proxy_pass http://auth;
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Original-URI \$request_uri;
-    }
-  }
-  server {
-    listen 127.0.0.1:$AUTH;
-    access_log off;
-    location / { add_header Remote-User bench always; return 204; }
-  }
+$(authreq_server "$AR" auth access-authreq.log)
+$(authreq_server "$ARI" auth_inproc access-authreq-inproc.log)
+$(auth_server "$AUTHI")
 }
 EOF
 } >"$WORK/proxy/nginx.conf"
 start_nginx proxy
-wait_port "$AUTH" "$NGINX_PID_proxy" || die "the proxy nginx did not start: $(cat "$WORK/proxy/error.log")"
+wait_port "$AUTHI" "$NGINX_PID_proxy" || die "the proxy nginx did not start: $(cat "$WORK/proxy/error.log")"
 
-# 3. Sekisho: state, a user with a password and TOTP, authd, a session, and two gateways (log on / off).
+# 4. Sekisho: state, a user with a password and TOTP, authd, a session, and two gateways (log on / off).
 CONFIG=$WORK/sekisho.toml
 gateway_config() {  # ACCESS_LOG ACTION
   cat <<EOF
@@ -332,6 +364,7 @@ declare -A URL=(
   [nginx-proxy]="https://127.0.0.1:$PX"
   [nginx-proxy-nolog]="https://127.0.0.1:$PXN"
   [nginx-authreq]="https://127.0.0.1:$AR"
+  [nginx-authreq-inproc]="https://127.0.0.1:$ARI"
   [sekisho]="https://127.0.0.1:$GW_PORT_log"
   [sekisho-nolog]="https://127.0.0.1:$GW_PORT_nolog"
 )
@@ -490,8 +523,8 @@ fi
 
 # Optional: INSTRUCTIONS=1 counts the instructions each proxy executes per request for the 2 KB page, with
 # valgrind's callgrind (every instruction the process runs, its libraries' and OpenSSL's included): nginx as a
-# proxy and nginx with auth_request (one process, master_process off, which also serves the auth endpoint),
-# and the logging gateway. Each runs twice under callgrind, driven by wrk at the first connection count for
+# proxy and nginx with auth_request to its own endpoint (nginx-authreq-inproc: one process, master_process off,
+# so the auth endpoint's instructions are counted too), and the logging gateway. Each runs twice under callgrind, driven by wrk at the first connection count for
 # CG_SHORT and CG_LONG seconds; the difference of the totals over the difference of the requests leaves out
 # start-up and the TLS handshakes. Unlike requests/s on a shared machine, the count repeats within about 2 %
 # (the same binary three times: 67.2k, 68.4k, 68.0k). Under callgrind each server is far slower than wrk, so it
@@ -502,11 +535,11 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
   CG_SHORT=${CG_SHORT:-5}
   CG_LONG=${CG_LONG:-15}
   # A second proxy nginx, on ports of its own, for callgrind.
-  CG_PX=$(free_port); CG_PXN=$(free_port); CG_AR=$(free_port); CG_AUTH=$(free_port)
+  CG_PX=$(free_port); CG_PXN=$(free_port); CG_AR=$(free_port); CG_ARI=$(free_port); CG_AUTHI=$(free_port)
   nginx_dir cgproxy
   sed -e "s|$WORK/proxy/|$WORK/cgproxy/|g" -e "s|127.0.0.1:$PX |127.0.0.1:$CG_PX |" -e "s|127.0.0.1:$PXN |127.0.0.1:$CG_PXN |" \
-    -e "s|127.0.0.1:$AR |127.0.0.1:$CG_AR |" -e "s|127.0.0.1:$AUTH;|127.0.0.1:$CG_AUTH;|g" \
-    "$WORK/proxy/nginx.conf" >"$WORK/cgproxy/nginx.conf"
+    -e "s|127.0.0.1:$AR |127.0.0.1:$CG_AR |" -e "s|127.0.0.1:$ARI |127.0.0.1:$CG_ARI |" \
+    -e "s|127.0.0.1:$AUTHI;|127.0.0.1:$CG_AUTHI;|g" "$WORK/proxy/nginx.conf" >"$WORK/cgproxy/nginx.conf"
   callgrind_run() {  # VARIANT SECONDS → "requests instructions"
     local v=$1 secs=$2 out=$WORK/callgrind-$1-$2.out log=$WORK/callgrind-$1-$2.log pid url
     if [ "$v" = sekisho ]; then
@@ -519,8 +552,8 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
       taskset -c "$SERVER_CPU" valgrind --tool=callgrind --callgrind-out-file="$out" nginx -p "$WORK/cgproxy/" \
         -c "$WORK/cgproxy/nginx.conf" -g "daemon off; master_process off;" 2>"$log" &
       pid=$!
-      wait_port "$CG_AUTH" "$pid" || die "nginx under callgrind did not start: $(cat "$log")"
-      url="https://127.0.0.1:$([ "$v" = nginx-proxy ] && echo "$CG_PX" || echo "$CG_AR")"
+      wait_port "$CG_AUTHI" "$pid" || die "nginx under callgrind did not start: $(cat "$log")"
+      url="https://127.0.0.1:$([ "$v" = nginx-proxy ] && echo "$CG_PX" || echo "$CG_ARI")"
     fi
     local n
     n=$(client wrk -t1 -c"${CONNS%% *}" -d"${secs}s" "${HEADERS[@]}" "$url/page.html" | awk '/requests in/{print $1}')
@@ -531,7 +564,7 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
   }
   printf 'variant\trequests_short\tinstructions_short\trequests_long\tinstructions_long\tinstructions_per_request\n' \
     >"$INSTRUCTIONS_TSV"
-  for v in nginx-proxy nginx-authreq sekisho; do
+  for v in nginx-proxy nginx-authreq-inproc sekisho; do
     read -r n1 i1 <<<"$(callgrind_run "$v" "$CG_SHORT")"
     read -r n2 i2 <<<"$(callgrind_run "$v" "$CG_LONG")"
     per=$(awk -v a="$i1" -v b="$i2" -v m="$n1" -v n="$n2" 'BEGIN { printf "%.0f", (b - a) / (n - m) }')
@@ -616,16 +649,17 @@ summary() {
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' \
     "$OUT/medians.tsv"
   echo
-  echo '| file | conns | Sekisho / nginx proxy (req/s) | Sekisho / nginx+auth_request | p99 Sekisho − nginx proxy | p99 Sekisho − nginx+auth_request | CPU per request, Sekisho / nginx proxy | no log: Sekisho / nginx proxy | no log: p99 diff |'
-  echo '|---|---|---|---|---|---|---|---|---|'
+  echo '| file | conns | Sekisho / nginx proxy (req/s) | Sekisho / nginx+auth_request | Sekisho / nginx+auth_request (in-process) | p99 Sekisho − nginx proxy | p99 Sekisho − nginx+auth_request | CPU per request, Sekisho / nginx proxy | no log: Sekisho / nginx proxy | no log: p99 diff |'
+  echo '|---|---|---|---|---|---|---|---|---|---|'
   awk -F'\t' '{ k = $2 SUBSEP $3; rps[$1, k] = $4; p99[$1, k] = $7; us[$1, k] = $11; if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "—" : sprintf("%.2f×", a / b) }
     function diff(a, b) { return (a == "" || b == "") ? "—" : sprintf("%+.2f ms", a - b) }
     END {
       for (i = 1; i <= n; i++) {
         k = order[i]; split(k, fc, SUBSEP)
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fc[1], fc[2],
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fc[1], fc[2],
           ratio(rps["sekisho", k], rps["nginx-proxy", k]), ratio(rps["sekisho", k], rps["nginx-authreq", k]),
+          ratio(rps["sekisho", k], rps["nginx-authreq-inproc", k]),
           diff(p99["sekisho", k], p99["nginx-proxy", k]), diff(p99["sekisho", k], p99["nginx-authreq", k]),
           ratio(us["sekisho", k], us["nginx-proxy", k]),
           ratio(rps["sekisho-nolog", k], rps["nginx-proxy-nolog", k]), diff(p99["sekisho-nolog", k], p99["nginx-proxy-nolog", k])
@@ -637,13 +671,14 @@ summary() {
   awk -F'\t' 'NR > 1 { printf "| %s | %.1f | %.1f | %.1f |\n", $1, $2 / 1024, $3 / 1024, $4 }' "$OUT/rss.tsv"
   echo
   if [ -s "$INSTRUCTIONS_TSV" ]; then
-    echo '| instructions per request, 2 KB page (callgrind) | nginx proxy | nginx + auth_request | Sekisho | Sekisho / nginx proxy | Sekisho / nginx + auth_request |'
+    echo '| instructions per request, 2 KB page (callgrind) | nginx proxy | nginx + auth_request (in-process) | Sekisho | Sekisho / nginx proxy | Sekisho / nginx + auth_request (in-process) |'
     echo '|---|---|---|---|---|---|'
     awk -F'\t' 'NR > 1 { i[$1] = $6 } END { printf "| whole process | %d | %d | %d | %.2f× | %.2f× |\n", i["nginx-proxy"],
-      i["nginx-authreq"], i["sekisho"], i["sekisho"] / i["nginx-proxy"], i["sekisho"] / i["nginx-authreq"] }' "$INSTRUCTIONS_TSV"
+      i["nginx-authreq-inproc"], i["sekisho"], i["sekisho"] / i["nginx-proxy"], i["sekisho"] / i["nginx-authreq-inproc"] }' "$INSTRUCTIONS_TSV"
     echo
   fi
   echo "Goals: Sekisho ≥ 1.0× nginx proxy, ≥ 1.5× nginx+auth_request, p99 within 0.5 ms of nginx's; RSS ≤ 50 MB with 1,000 idle connections."
+  echo "nginx+auth_request asks an auth service in a process of its own, as forward-auth does; the in-process column is nginx answering its own subrequest."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 summary | tee "$OUT/summary.md"

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from accounts import (PASSWORD, authd_clients_config, enroll_totp, sekisho, start_authd_with_nurse,  # noqa: E402
                       totp)
 from harness import Env, Gateway, Nginx, main, sekisho_binary, wait_until  # noqa: E402
+from http_client import request_bytes  # noqa: E402
 from test_portal import Browser, hidden  # noqa: E402
 
 NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
@@ -140,6 +141,38 @@ class HealthAndMetrics(unittest.TestCase):
         # The portal's calls to authd were timed: password and code steps at least.
         self.assertGreaterEqual(delta("sekisho_authd_call_duration_seconds_count", op="login.password"), 1)
         self.assertGreaterEqual(delta("sekisho_authd_call_duration_seconds_count", op="login.second_factor"), 1)
+
+    def test_a_burst_on_one_session_asks_authd_once_per_worker(self):
+        # A page's many requests arrive together on one session, and more follow one by one: each worker asks
+        # the real authd once; the burst waits for that answer and the later requests use it while it is
+        # fresh (gateway/session/session_cache), instead of a call each.
+        cookie = self.session_of("ward")
+        _, before = self.scrape()
+        burst, after_it = 16, 8
+        clients = [self.gw.connect() for _ in range(burst)]
+        started = time.monotonic()
+        try:
+            for i, c in enumerate(clients):
+                c.send(request_bytes("GET", f"/chart/{i}", self.host(), [cookie]))
+            statuses = [c.read_response("GET").status for c in clients]
+        finally:
+            for c in clients:
+                c.close()
+        statuses += [self.gw.request("GET", f"/chart/next/{i}", host=self.host(), headers=[cookie]).status
+                     for i in range(after_it)]
+        took = time.monotonic() - started
+        self.assertEqual(statuses, [200] * (burst + after_it))
+        _, after = self.scrape()
+        op = {"op": "session.check"}
+        calls = value(after, "sekisho_authd_call_duration_seconds_count", **op) - value(
+            before, "sekisho_authd_call_duration_seconds_count", **op)
+        workers = self.gw.settings.get("threads", 2)
+        # On a starved machine the burst may outlast 3/4 of session_cache_ttl (5 s), after which each worker
+        # asks again in the background, once per such stretch: that much more is allowed, never a call a request.
+        allowed = workers * (1 + int(took / 3.75))
+        self.assertGreaterEqual(calls, 1, "the session was checked with authd")
+        self.assertLessEqual(calls, allowed,
+                             f"{burst + after_it} requests on one session in {took:.1f} s made {calls:.0f} calls")
 
     def test_metrics_from_another_address_need_an_admin_session(self):
         elsewhere = ("X-Forwarded-For", "192.0.2.10")

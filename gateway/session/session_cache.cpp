@@ -35,7 +35,7 @@ std::optional<session_cache::identity> session_cache::cached(const std::string& 
   const auto age = now - it->second.fetched;
   if (age >= ttl_) return std::nullopt;
   auto who = it->second.who;
-  if (age >= refresh_after_ && !fetching_.contains(session_id))
+  if (now >= it->second.refresh_at && !fetching_.contains(session_id))
     asio::co_spawn(io_, complete(session_id, start_fetch(session_id), now), asio::detached);
   return who;
 }
@@ -73,12 +73,15 @@ awaitable<void> session_cache::complete(std::string session_id, std::shared_ptr<
   request["session"] = session_id;
   const auto reply = co_await authd_.call(request);
   if (const auto it = fetching_.find(session_id); it != fetching_.end() && it->second == f) fetching_.erase(it);
-  if (reply && !f->forgotten) {  // authd unreachable: no session, and nothing kept
+  if (reply && !f->forgotten) {
     if (auto found = identity_from_reply(*reply)) {
       found->log_tag = session::session_tag(sha256(session_id));
       f->who = std::make_shared<const session_identity>(std::move(*found));
     }
     remember(session_id, f->who, asked);
+  } else if (const auto it = entries_.find(session_id); !reply && it != entries_.end()) {
+    // authd unreachable: no session for whoever waited, nothing new kept; a known answer serves out its ttl.
+    it->second.refresh_at = asked + retry_after_failure_;
   }
   f->done.cancel();
 }
@@ -87,7 +90,7 @@ awaitable<void> session_cache::complete(std::string session_id, std::shared_ptr<
 void session_cache::remember(const std::string& session_id, const identity& who, clock::time_point asked) {
   if (ttl_.count() == 0 || (who && who->must_change_password)) return;
   if (entries_.size() >= max_entries) prune(asked);
-  entries_.insert_or_assign(session_id, entry{who, asked});
+  entries_.insert_or_assign(session_id, entry{who, asked, asked + refresh_after_});
 }
 
 void session_cache::prune(clock::time_point now) {

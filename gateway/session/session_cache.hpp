@@ -3,10 +3,11 @@
 // worker, so no locks. Any failure to get an answer means "no session" (fail closed).
 //
 // A session in use never waits for authd once it is known: an answer older than three quarters of the ttl
-// is still used, and the first request to see it asks authd again in the background. Requests that find
-// no usable answer while authd is being asked wait for that one call rather than each making their own: a
-// page's many requests after an expiry, or a busy session's, would otherwise each open a connection to
-// authd at once and stall the worker.
+// is still used, and the first request to see it asks authd again in the background. When that call fails,
+// the next may start an eighth of the ttl later, not at the next request: a down authd is not asked on
+// every click either. Requests that find no usable answer while authd is being asked wait for that one call
+// rather than each making their own: a page's many requests after an expiry, or a busy session's, would
+// otherwise each open a connection to authd at once and stall the worker.
 #pragma once
 #include <chrono>
 #include <memory>
@@ -26,7 +27,8 @@ class session_cache {
   using identity = std::shared_ptr<const session_identity>;  // null: no session
 
   session_cache(asio::io_context& io, authd_channel& authd, std::chrono::seconds ttl)
-      : io_(io), authd_(authd), ttl_(ttl), refresh_after_(clock::duration(ttl) * 3 / 4) {}
+      : io_(io), authd_(authd), ttl_(ttl), refresh_after_(clock::duration(ttl) * 3 / 4),
+        retry_after_failure_(clock::duration(ttl) / 8) {}
 
   // Shared with the cache, not copied: a request reads it and lets go. `now` is the request's time
   // (given by tests). The id is taken by value: the coroutine may outlive the caller's string.
@@ -47,7 +49,8 @@ class session_cache {
   };
   struct entry {
     identity who;
-    clock::time_point fetched;  // when authd was asked, so an answer is never used past ttl of that
+    clock::time_point fetched;     // when authd was asked, so an answer is never used past ttl of that
+    clock::time_point refresh_at;  // from when a request may ask again in the background
   };
 
   std::shared_ptr<fetch> start_fetch(const std::string& session_id);
@@ -59,6 +62,7 @@ class session_cache {
   authd_channel& authd_;
   std::chrono::seconds ttl_;
   clock::duration refresh_after_;
+  clock::duration retry_after_failure_;
   std::unordered_map<std::string, entry> entries_;
   std::unordered_map<std::string, std::shared_ptr<fetch>> fetching_;
 };

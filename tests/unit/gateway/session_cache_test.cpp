@@ -17,7 +17,7 @@ using local = asio::local::stream_protocol;
 namespace {
 
 // Counts session.check calls; answers each with `user` (or "no session" when empty), or holds every answer
-// until release() while `holding`.
+// until release() while `holding`, or hangs up without an answer while `hanging_up` (as a dying authd).
 class fake_authd {
  public:
   fake_authd(asio::io_context& io, const std::filesystem::path& socket)
@@ -26,6 +26,7 @@ class fake_authd {
   }
   int checks = 0;
   bool holding = false;
+  bool hanging_up = false;
   std::string user = "alice";
   void release() {
     holding = false;
@@ -51,6 +52,7 @@ class fake_authd {
       co_await asio::async_read(s, asio::buffer(body), with_error(ec));
       if (ec) co_return;
       if (nlohmann::json::parse(body).value("op", "") == "session.check") ++checks;
+      if (hanging_up) co_return;
       while (holding) co_await gate_.async_wait(with_error(ec));
       nlohmann::json reply;
       reply["ok"] = !user.empty();
@@ -212,6 +214,25 @@ TEST_CASE("authd unreachable: no session, and nothing is kept") {
   }));
   for (const auto& one : results) CHECK_FALSE(one.who);
   CHECK(user_of(cache.cached("s1", now)) == "(ask authd)");
+}
+
+TEST_CASE("when a background call fails, the next waits an eighth of the ttl, not the next request") {
+  rig r;  // ttl 4 s: background calls from 3 s on, and 0.5 s after one that failed
+  REQUIRE(r.lookup("s1", 0s));
+  r.authd.hanging_up = true;
+  CHECK(user_of(r.cache.cached("s1", r.t0 + 3100ms)) == "alice");
+  REQUIRE(run_until(r.io, [&] { return r.authd.checks > 1; }));
+  r.io.run_for(200ms);  // the channel's retry on a fresh connection, and the call's end
+  const int after_failure = r.authd.checks;
+
+  for (int i = 0; i < 5; ++i) CHECK(user_of(r.cache.cached("s1", r.t0 + 3500ms)) == "alice");  // within the ttl
+  r.io.run_for(200ms);
+  CHECK(r.authd.checks == after_failure);
+
+  CHECK(user_of(r.cache.cached("s1", r.t0 + 3600ms)) == "alice");
+  CHECK(run_until(r.io, [&] { return r.authd.checks > after_failure; }));
+  r.io.run_for(200ms);
+  CHECK(user_of(r.cache.cached("s1", r.t0 + 4s)) == "(ask authd)");  // the ttl still ends the old answer
 }
 
 TEST_CASE("sessions are answered separately") {

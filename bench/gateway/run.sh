@@ -524,8 +524,8 @@ fi
 # Optional: INSTRUCTIONS=1 counts the instructions each proxy executes per request for the 2 KB page, with
 # valgrind's callgrind (every instruction the process runs, its libraries' and OpenSSL's included): nginx as a
 # proxy and nginx with auth_request to its own endpoint (nginx-authreq-inproc: one process, master_process off,
-# so the auth endpoint's instructions are counted too), and the logging gateway. Each runs twice under callgrind, driven by wrk at the first connection count for
-# CG_SHORT and CG_LONG seconds; the difference of the totals over the difference of the requests leaves out
+# so the auth endpoint's instructions are counted too), and the logging gateway. Each runs twice under
+# callgrind, driven by wrk at the first connection count for CG_SHORT and CG_LONG seconds; the difference of the totals over the difference of the requests leaves out
 # start-up and the TLS handshakes. Unlike requests/s on a shared machine, the count repeats within about 2 %
 # (the same binary three times: 67.2k, 68.4k, 68.0k). Under callgrind each server is far slower than wrk, so it
 # finds many requests ready at each wake-up: the counts are for a saturated server, for both alike.

@@ -92,6 +92,8 @@ def toml_table(header, values):
 class Gateway:
     """`sekisho gateway` with a generated config; listening ports read from its stderr."""
 
+    DEFAULT_SETTINGS = {"listen": ["127.0.0.1:0"], "threads": 2, "access_log": "access.log"}  # [gateway], unless given
+
     def __init__(self, env, name="gateway", gateway=None, upstreams=(), rules=(), start=True, extra=""):
         self.env = env
         self.cert, self.key = env.cert, env.key  # change them, write_config and reload to swap certificates
@@ -110,7 +112,7 @@ class Gateway:
 
     def config_text(self, gateway=None, upstreams=None, rules=None):
         """The config for these settings; None keeps what was written last."""
-        g = {"listen": ["127.0.0.1:0"], "threads": 2, "access_log": "access.log"}
+        g = dict(self.DEFAULT_SETTINGS)
         g.update(self.settings if gateway is None else gateway)
         lines = [f"state_dir = {toml_value(self.state_dir)}", ""]
         lines += toml_table("[gateway]", g)

@@ -12,10 +12,14 @@ tls_stream::tls_stream(tcp_socket socket, asio::ssl::context& context)
   io_->ssl = SSL_new(context.native_handle());
   error_code ec;
   io_->socket.non_blocking(true, ec);
-  if (!io_->ssl || ec || SSL_set_fd(io_->ssl, static_cast<int>(io_->socket.native_handle())) != 1) {
+  BIO* in = io_->ssl ? BIO_new_socket(static_cast<int>(io_->socket.native_handle()), BIO_NOCLOSE) : nullptr;
+  BIO* out = in ? io_->records.make_bio() : nullptr;
+  if (!out || ec) {
+    BIO_free(in);
     io_->socket.close(ec);  // every operation then fails at once
     return;
   }
+  SSL_set_bio(io_->ssl, in, out);
   SSL_set_accept_state(io_->ssl);
   // Read whatever the socket has (a whole request, usually) in one read() rather than a record header
   // and then its body in two.
@@ -28,12 +32,13 @@ tls_stream::tls_stream(tcp_socket socket, asio::ssl::context& context)
 
 void tls_stream::release_buffers() {
   if (io_->ssl) (void)SSL_free_buffers(io_->ssl);  // refused, harmlessly, while they hold unread or unsent bytes
+  io_->records.release();
 }
 
 tls_stream::~tls_stream() { close(); }
 
 tls_stream::io_state::~io_state() {
-  if (ssl) SSL_free(ssl);  // the socket BIO does not own the descriptor; `socket` closes it
+  if (ssl) SSL_free(ssl);  // and its BIOs; they do not own the descriptor: `socket` closes it
 }
 
 void tls_stream::close() {
@@ -60,6 +65,22 @@ tls_stream::step_result tls_stream::outcome(int ret, std::size_t bytes) {
                                    : error_code(asio::error::fault));
     }
   }
+}
+
+// After every call into OpenSSL: its records go to the kernel before the stream waits for the client (who
+// may be waiting for them) and before a write completes (the caller may close the socket next). A read
+// that got bytes returns them at once; what it left unsent goes with the next call.
+tls_stream::step_result tls_stream::send_records(direction d, step_result r) {
+  if (r.ec) return r;
+  error_code ec;
+  if (io_->records.send(ec)) {
+    if (d == direction::write) io_->written_unsent.reset();
+    return r;
+  }
+  if (ec) return step_result::failed(ec);
+  if (d == direction::read && !r.wait) return r;
+  if (d == direction::write && !r.wait) io_->written_unsent = r.bytes;
+  return step_result::wait_for(tcp_socket::wait_write);
 }
 
 // Runs while the operation waits for the socket: past the deadline the socket is closed, which ends the

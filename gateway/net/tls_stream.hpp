@@ -2,9 +2,10 @@
 //
 // Why not asio::ssl::stream: it puts a BIO pair and two 17 KiB buffers of its own between OpenSSL and the
 // socket, about 68 KiB per connection whether busy or idle, and copies every byte through them twice.
-// Here OpenSSL reads and writes the non-blocking socket itself (SSL_set_fd) and holds no record buffer
-// while the stream waits for the client; the stream only waits for the socket when OpenSSL says it must
-// (WANT_READ / WANT_WRITE).
+// Here OpenSSL reads the non-blocking socket itself, writes its records into a record_gather that the
+// stream sends after every call (several records in one write()), and holds no record buffer while the
+// stream waits for the client; the stream only waits for the socket when OpenSSL says it must (WANT_READ /
+// WANT_WRITE) or the kernel will not yet take the gathered records.
 //
 // It is an AsyncReadStream and AsyncWriteStream for Beast, and it is its own lowest layer with
 // tcp_stream's deadline calls: expires_after() covers every operation started after it, and on
@@ -24,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "gateway/net/asio.hpp"
+#include "gateway/net/record_gather.hpp"
 
 namespace sekisho::gateway {
 
@@ -32,8 +34,11 @@ class tls_stream {
   static auto ssl_read(asio::mutable_buffer b) {
     return [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); };
   }
+  // At most 64 KiB a call, so what one call took is never more than Asio's async_write offers the retry.
   static auto ssl_write(asio::const_buffer b) {
-    return [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), b.size(), &n); };
+    return [b](SSL* ssl, std::size_t& n) {
+      return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), std::min(b.size(), max_write), &n);
+    };
   }
 
  public:
@@ -84,10 +89,10 @@ class tls_stream {
   // async operations only when OpenSSL must wait for the socket (then asio::error::would_block). A write
   // that would block must be retried with the same bytes, which the async write then does.
   std::size_t read_now(asio::mutable_buffer b, error_code& ec) {
-    return now(ssl_read(b), ec);
+    return now(direction::read, ssl_read(b), ec);
   }
   std::size_t write_now(asio::const_buffer b, error_code& ec) {
-    return now(ssl_write(b), ec);
+    return now(direction::write, ssl_write(b), ec);
   }
 
   // Small buffers (a response head and a short body come as many) are gathered into one TLS record,
@@ -108,14 +113,21 @@ class tls_stream {
 
  private:
   static constexpr std::size_t coalesce_limit = 16 * 1024;  // one TLS record
+  static constexpr std::size_t max_write = 64 * 1024;       // asio's default_max_transfer_size
   enum class direction { read = 0, write = 1 };
 
   // Shared with pending timer handlers, so a timer that fires as the stream goes away touches nothing freed.
   struct io_state {
-    explicit io_state(tcp_socket s) : socket(std::move(s)), timers{steady_timer(socket.get_executor()),
-                                                                     steady_timer(socket.get_executor())} {}
+    explicit io_state(tcp_socket s)
+        : socket(std::move(s)),
+          records(static_cast<int>(socket.native_handle())),
+          timers{steady_timer(socket.get_executor()), steady_timer(socket.get_executor())} {}
     ~io_state();
     tcp_socket socket;
+    record_gather records;  // OpenSSL's output, not yet sent
+    // A write (or shutdown) that OpenSSL finished while its records could not all be sent yet: it completes,
+    // with this result, once they are; the caller retries it with the same bytes, as OpenSSL's own WANT_WRITE asks.
+    std::optional<std::size_t> written_unsent;
     SSL* ssl = nullptr;
     clock::time_point deadline = clock::time_point::max();
     steady_timer timers[2];  // one per direction: a read and a write may wait at once
@@ -142,22 +154,24 @@ class tls_stream {
   }
 
   template <class Action>
-  step_result call(Action& action) {
+  step_result call(Action& action, direction d) {
     // A closed socket's descriptor number may already belong to another connection: never hand it to OpenSSL.
     if (!io_->socket.is_open())
       return step_result::failed(io_->timed_out ? error_code(beast::error::timeout) : asio::error::bad_descriptor);
+    if (d == direction::write && io_->written_unsent) return send_records(d, step_result::done(*io_->written_unsent));
     // SSL_get_error needs this thread's error queue empty before the call. Clearing an empty queue still
     // walks all its slots, which cost about 2 % of the gateway's instructions: look first.
     if (ERR_peek_error() != 0) ERR_clear_error();
     errno = 0;
     std::size_t n = 0;
     const int ret = action(io_->ssl, n);
-    return outcome(ret, n);
+    return send_records(d, outcome(ret, n));
   }
   step_result outcome(int ret, std::size_t bytes);
+  step_result send_records(direction d, step_result r);
   template <class Action>
-  std::size_t now(Action action, error_code& ec) {
-    const auto r = call(action);
+  std::size_t now(direction d, Action action, error_code& ec) {
+    const auto r = call(action, d);
     ec = r.wait ? error_code(asio::error::would_block) : r.ec;
     return r.bytes;
   }
@@ -183,7 +197,7 @@ class tls_stream {
         ec = stream->after_wait(dir, ec);
         if (ec) return self.complete(ec, 0);
       }
-      auto r = started || !first_wait ? stream->call(action) : step_result::wait_for(*first_wait);
+      auto r = started || !first_wait ? stream->call(action, dir) : step_result::wait_for(*first_wait);
       if (r.wait) {
         if (*r.wait == tcp_socket::wait_read) stream->release_buffers();  // the client may stay away a while
         started = true;

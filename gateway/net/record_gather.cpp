@@ -57,8 +57,10 @@ bool record_gather::append(const char* data, std::size_t size, error_code& ec) {
 
 int record_gather::bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
   BIO_clear_retry_flags(bio);
+  auto* self = static_cast<record_gather*>(BIO_get_data(bio));
+  if (!self->gathering_ && self->empty()) return send_at_once(bio, self->fd_, data, size, written);
   error_code ec;
-  if (static_cast<record_gather*>(BIO_get_data(bio))->append(data, size, ec)) {
+  if (self->append(data, size, ec)) {
     *written = size;
     return 1;
   }
@@ -67,6 +69,20 @@ int record_gather::bio_write(BIO* bio, const char* data, std::size_t size, std::
   else
     BIO_set_retry_write(bio);
   return 0;
+}
+
+// What OpenSSL's socket BIO does: as much as the socket takes now (OpenSSL sends the rest later), or a retry.
+int record_gather::send_at_once(BIO* bio, int fd, const char* data, std::size_t size, std::size_t* written) {
+  for (;;) {
+    const auto n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+      *written = static_cast<std::size_t>(n);
+      return 1;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);
+    return 0;
+  }
 }
 
 long record_gather::bio_ctrl(BIO* bio, int cmd, long, void*) {

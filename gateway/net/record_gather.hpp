@@ -3,8 +3,9 @@
 // Why: OpenSSL's socket BIO hands the kernel one record (at most 16 KiB of plaintext) per write(). A 200 KB
 // response left as 13 writes, each through the whole TCP send path and each a wake-up for the client; gathered
 // it is 4, one per 64 KiB the proxy relays (about a fifth more 200 KB responses a second, bench/RESULTS.md).
-// OpenSSL writes into this through a BIO of its own kind; tls_stream sends what is gathered after every call
-// into OpenSSL and holds a write's completion until its records have reached the kernel.
+// OpenSSL writes into this through a BIO of its own kind; tls_stream has the records of a write longer than
+// one record gathered, sends them after every call into OpenSSL, and holds the write's completion until they
+// have reached the kernel. A single record (a small response) goes straight to the socket, as before.
 #pragma once
 #include <openssl/bio.h>
 
@@ -31,6 +32,11 @@ class record_gather {
   // to retry (SSL_ERROR_WANT_WRITE), which bounds the bytes held here to `capacity`.
   BIO* make_bio();
 
+  // Whether the records OpenSSL writes next are gathered (a write of several records) or go to the socket as
+  // they come, as its own socket BIO would send them (one record: nothing to gather, and no buffer to take
+  // and give back for every small response).
+  void set_gathering(bool on) { gathering_ = on; }
+
   // Sends what is gathered: true when nothing is left; false when the socket would block (`ec` clear) or
   // failed (`ec` set).
   bool send(error_code& ec);
@@ -44,8 +50,10 @@ class record_gather {
   static int bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written);
   static long bio_ctrl(BIO* bio, int cmd, long num, void* ptr);
   bool append(const char* data, std::size_t size, error_code& ec);
+  static int send_at_once(BIO* bio, int fd, const char* data, std::size_t size, std::size_t* written);
 
   int fd_;
+  bool gathering_ = false;
   std::unique_ptr<char[]> buffer_;
   std::size_t begin_ = 0;  // [begin_, end_) is gathered and not yet sent
   std::size_t end_ = 0;

@@ -35,9 +35,13 @@ class tls_stream {
     return [b](SSL* ssl, std::size_t& n) { return b.size() == 0 ? 1 : SSL_read_ex(ssl, b.data(), b.size(), &n); };
   }
   // At most 64 KiB a call, so what one call took is never more than Asio's async_write offers the retry.
-  static auto ssl_write(asio::const_buffer b) {
-    return [b](SSL* ssl, std::size_t& n) {
-      return b.size() == 0 ? 1 : SSL_write_ex(ssl, b.data(), std::min(b.size(), max_write), &n);
+  // The records of a write longer than one are gathered for one write().
+  auto ssl_write(asio::const_buffer b) {
+    return [b, &records = io_->records](SSL* ssl, std::size_t& n) {
+      if (b.size() == 0) return 1;
+      const auto size = std::min(b.size(), max_write);
+      records.set_gathering(size > coalesce_limit);
+      return SSL_write_ex(ssl, b.data(), size, &n);
     };
   }
 
@@ -107,7 +111,7 @@ class tls_stream {
     auto gathered = std::make_shared<std::vector<char>>(std::min(total, coalesce_limit));
     asio::buffer_copy(asio::buffer(*gathered), buffers);
     return start(direction::write,
-                 [gathered](SSL* ssl, std::size_t& n) { return SSL_write_ex(ssl, gathered->data(), gathered->size(), &n); },
+                 [gathered, write = ssl_write(asio::buffer(*gathered))](SSL* ssl, std::size_t& n) { return write(ssl, n); },
                  std::forward<Token>(token));
   }
 

@@ -53,6 +53,7 @@ TEST_CASE("records written through the BIO leave only on send(), together and in
   record_gather gather(sp.ends[0]);
   bio_ptr bio(gather.make_bio());
   REQUIRE(bio);
+  gather.set_gathering(true);
   std::string expected;
   for (std::size_t i = 0; i < 4; ++i) {
     const auto r = record(i);
@@ -68,12 +69,34 @@ TEST_CASE("records written through the BIO leave only on send(), together and in
   CHECK(sp.drain() == expected);
 }
 
+TEST_CASE("a record written while not gathering goes out at once, and one written after held ones waits its turn") {
+  socket_pair sp;
+  record_gather gather(sp.ends[0]);
+  bio_ptr bio(gather.make_bio());
+  const auto one = record(0, 2100);  // a small response's single record
+  REQUIRE(BIO_write(bio.get(), one.data(), static_cast<int>(one.size())) == static_cast<int>(one.size()));
+  CHECK(gather.empty());
+  CHECK(sp.drain() == one);
+
+  gather.set_gathering(true);
+  const auto held = record(1);
+  REQUIRE(BIO_write(bio.get(), held.data(), static_cast<int>(held.size())) == static_cast<int>(held.size()));
+  gather.set_gathering(false);
+  const auto next = record(2, 300);
+  REQUIRE(BIO_write(bio.get(), next.data(), static_cast<int>(next.size())) == static_cast<int>(next.size()));
+  CHECK(sp.drain().empty());  // not ahead of the held record
+  error_code ec;
+  CHECK(gather.send(ec));
+  CHECK(sp.drain() == held + next);
+}
+
 TEST_CASE("a full socket makes the BIO ask for a retry; after the peer reads, every byte arrives once and in order") {
   socket_pair sp;
   const int small = 4096;
   REQUIRE(::setsockopt(sp.ends[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
   record_gather gather(sp.ends[0]);
   bio_ptr bio(gather.make_bio());
+  gather.set_gathering(true);
   std::string accepted, received;
   std::size_t i = 0;
   for (; i < 64; ++i) {  // far more than the socket and the gather can hold together
@@ -106,6 +129,7 @@ TEST_CASE("a peer that has gone is an error for OpenSSL to report, not a retry")
   sp.ends[1] = -1;
   record_gather gather(sp.ends[0]);
   bio_ptr bio(gather.make_bio());
+  gather.set_gathering(true);
   const auto r = record(0, 100);
   REQUIRE(BIO_write(bio.get(), r.data(), static_cast<int>(r.size())) == 100);
   error_code ec;

@@ -20,7 +20,8 @@
 # and the idle-connection client to core CLIENT_CPU.
 #
 # Environment: DURATION (s, default 10), WARMUP (s, 2), CONNS ("16 64"), IDLE_CONNS (1000), SERVER_CPU (1),
-# CLIENT_CPU (0), VARIANTS (all of the above, in order), ROUNDS (3; the summary shows medians),
+# CLIENT_CPU (0), VARIANTS (all of the above, in order), ROUNDS (3; the summary shows medians, and the
+# ratios paired round by round: paired.awk),
 # UPSTREAM_KEEPALIVE (128), OUT (directory for the raw wrk
 # outputs, results.tsv and summary.md; default /tmp/sekisho-gateway-bench-DATE), PROFILE=1 (perf record the
 # gateway during one more run per file), INSTRUCTIONS=1 (instructions per request under callgrind, CG_SHORT and
@@ -665,6 +666,8 @@ summary() {
           ratio(rps["sekisho-nolog", k], rps["nginx-proxy-nolog", k]), diff(p99["sekisho-nolog", k], p99["nginx-proxy-nolog", k])
       }
     }' "$OUT/medians.tsv"
+  echo
+  awk -F'\t' -f "$HERE/paired.awk" "$RESULTS"
   echo
   echo '| process | RSS idle (MiB) | RSS with '"$IDLE_CONNS"' idle keep-alive TLS connections (MiB) | KiB per connection |'
   echo '|---|---|---|---|'

@@ -1,8 +1,9 @@
 // Encrypted TLS records on their way to the client's socket, gathered so that one write() carries several.
 //
 // Why: OpenSSL's socket BIO hands the kernel one record (at most 16 KiB of plaintext) per write(). A 200 KB
-// response left as 13 writes, each through the whole TCP send path and each a wake-up for the client; gathered
-// it is 4, one per 64 KiB the proxy relays (about a fifth more 200 KB responses a second, bench/RESULTS.md).
+// response left as 13 writes, each through the whole TCP send path and each a wake-up for the client; gathered,
+// at most one per 64 KiB the proxy relays (6 for one measured response; about a fifth more 200 KB responses a
+// second: bench/RESULTS.md, thirteenth step).
 // OpenSSL writes into this through a BIO of its own kind; tls_stream has the records of a write longer than
 // one record gathered, sends them after every call into OpenSSL, and holds the write's completion until they
 // have reached the kernel. A single record (a small response) goes straight to the socket, as before.

@@ -23,16 +23,24 @@ BIO* record_gather::make_bio() {
   return bio;
 }
 
+// One send() without blocking: the bytes the socket took, or 0 when it would block (`ec` clear) or failed.
+std::size_t record_gather::send_some(int fd, const char* data, std::size_t size, error_code& ec) {
+  ec = {};
+  for (;;) {
+    const auto n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) ec = error_code(errno, boost::system::system_category());
+    return 0;
+  }
+}
+
 bool record_gather::send(error_code& ec) {
   ec = {};
   while (begin_ < end_) {
-    const auto n = ::send(fd_, buffer_.get() + begin_, end_ - begin_, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) ec = error_code(errno, boost::system::system_category());
-      return false;
-    }
-    begin_ += static_cast<std::size_t>(n);
+    const auto n = send_some(fd_, buffer_.get() + begin_, end_ - begin_, ec);
+    if (n == 0) return false;
+    begin_ += n;
   }
   begin_ = end_ = 0;
   return true;
@@ -58,31 +66,19 @@ bool record_gather::append(const char* data, std::size_t size, error_code& ec) {
 int record_gather::bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
   BIO_clear_retry_flags(bio);
   auto* self = static_cast<record_gather*>(BIO_get_data(bio));
-  if (!self->gathering_ && self->empty()) return send_at_once(bio, self->fd_, data, size, written);
   error_code ec;
-  if (self->append(data, size, ec)) {
+  *written = 0;
+  if (size == 0) return 1;
+  if (!self->gathering_ && self->empty())
+    *written = send_some(self->fd_, data, size, ec);  // as OpenSSL's socket BIO: it sends the rest later
+  else if (self->append(data, size, ec))
     *written = size;
-    return 1;
-  }
+  if (*written > 0) return 1;
   if (ec)
     errno = ec.value();  // OpenSSL reports it as SSL_ERROR_SYSCALL, which tls_stream reads errno for
   else
     BIO_set_retry_write(bio);
   return 0;
-}
-
-// What OpenSSL's socket BIO does: as much as the socket takes now (OpenSSL sends the rest later), or a retry.
-int record_gather::send_at_once(BIO* bio, int fd, const char* data, std::size_t size, std::size_t* written) {
-  for (;;) {
-    const auto n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n >= 0) {
-      *written = static_cast<std::size_t>(n);
-      return 1;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);
-    return 0;
-  }
 }
 
 long record_gather::bio_ctrl(BIO* bio, int cmd, long, void*) {

@@ -51,7 +51,7 @@ class record_gather {
   static int bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written);
   static long bio_ctrl(BIO* bio, int cmd, long num, void* ptr);
   bool append(const char* data, std::size_t size, error_code& ec);
-  static int send_at_once(BIO* bio, int fd, const char* data, std::size_t size, std::size_t* written);
+  static std::size_t send_some(int fd, const char* data, std::size_t size, error_code& ec);
 
   int fd_;
   bool gathering_ = false;

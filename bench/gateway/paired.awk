@@ -3,16 +3,12 @@
 # alike) moves both sides of a round's ratio, where it can move the medians of different variants apart.
 # Prints one row per (file, connections): each round's Sekisho / nginx proxy and Sekisho / nginx +
 # auth_request (requests/s), and p99 Sekisho − nginx proxy, then the median of each. A repeated
-# measurement counts once: its last try, the one kept.
+# measurement counts once: its last try, the one kept. Run with median.awk before it.
 NR > 1 {
   k = $3 SUBSEP $4
   if (!(k in seen)) { seen[k] = 1; order[++keys] = k }
   rps[$1, $2, k] = $5; p99[$1, $2, k] = $7
   if ($1 + 0 > rounds) rounds = $1 + 0
-}
-function median(a, m,    i, j, t) {
-  for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-  return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
 }
 # "1.01, 0.98, … (median 1.00×)" over the rounds where both were measured.
 function series(k, a, b, kind,    r, m, s, x, v) {

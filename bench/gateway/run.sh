@@ -609,31 +609,8 @@ idle_rss "nginx proxy (worker process)" "$PX" "$proxy_worker"
 say "gateway VmHWM $(hwm_kb "$GW_PID_log") KiB; nginx proxy master VmRSS $(rss_kb "$NGINX_PID_proxy") KiB (holds no connections)${AUTHD_PID:+; authd VmRSS $(rss_kb "$AUTHD_PID") KiB}"
 
 # ---------------------------------------------------------------------------------------------------------
-# Medians over the rounds of every column, per (variant, file, conns), in the order first measured.
-medians() {
-  awk -F'\t' 'NR > 1 {
-      k = $2 SUBSEP $3 SUBSEP $4
-      if (!(k in n)) order[++keys] = k
-      i = ++n[k]
-      for (c = 5; c <= 11; c++) v[k, c, i] = $c
-    }
-    function median(k, c,    m, i, j, t, a) {
-      m = n[k]
-      for (i = 1; i <= m; i++) a[i] = v[k, c, i] + 0
-      for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
-    }
-    function lo(k, c,    i, x) { x = v[k, c, 1] + 0; for (i = 2; i <= n[k]; i++) if (v[k, c, i] + 0 < x) x = v[k, c, i] + 0; return x }
-    function hi(k, c,    i, x) { x = v[k, c, 1] + 0; for (i = 2; i <= n[k]; i++) if (v[k, c, i] + 0 > x) x = v[k, c, i] + 0; return x }
-    END {
-      for (i = 1; i <= keys; i++) {
-        k = order[i]; split(k, p, SUBSEP)
-        printf "%s\t%s\t%s\t%.0f\t%.0f–%.0f\t%.3f\t%.3f\t%.0f\t%.0f\t%.0f\t%.1f\t%d\n", p[1], p[2], p[3],
-          median(k, 5), lo(k, 5), hi(k, 5), median(k, 6), median(k, 7), median(k, 8), median(k, 9), median(k, 10),
-          median(k, 11), n[k]
-      }
-    }' "$RESULTS"
-}
+# Medians over the rounds of every column, per (variant, file, conns): medians.awk.
+medians() { awk -F'\t' -f "$HERE/median.awk" -f "$HERE/medians.awk" "$RESULTS"; }
 
 summary() {
   medians >"$OUT/medians.tsv"
@@ -667,7 +644,7 @@ summary() {
       }
     }' "$OUT/medians.tsv"
   echo
-  awk -F'\t' -f "$HERE/paired.awk" "$RESULTS"
+  awk -F'\t' -f "$HERE/median.awk" -f "$HERE/paired.awk" "$RESULTS"
   echo
   echo '| process | RSS idle (MiB) | RSS with '"$IDLE_CONNS"' idle keep-alive TLS connections (MiB) | KiB per connection |'
   echo '|---|---|---|---|'

@@ -56,16 +56,20 @@ awaitable<result<nlohmann::json>> authd_channel::call(const nlohmann::json& requ
   co_return reply;
 }
 
+// The newest idle connection first. authd closes a connection left idle past its request_timeout, and all of
+// them when it restarts; then the request cannot be written (EPIPE: authd never read it), and it goes once
+// more on a fresh connection, the other idle ones dropped as likely closed too. Any other failure is the
+// call's answer: after a timeout or a hang-up authd may have run the request, and a login run twice would
+// count twice toward the account's lockout (and a retry would add load to an authd already too slow).
 awaitable<result<nlohmann::json>> authd_channel::exchange(const std::string& frame) {
-  // An idle connection may have been closed by authd (its request_timeout): one retry on a fresh one.
-  while (!idle_.empty()) {
+  if (!idle_.empty()) {
     auto s = std::move(idle_.back());
     idle_.pop_back();
-    auto reply = co_await call_on(*s, frame);
-    if (reply) {
-      if (idle_.size() < max_idle) idle_.push_back(std::move(s));
-      co_return reply;
-    }
+    bool unsent = false;
+    auto reply = co_await call_on(*s, frame, unsent);
+    if (reply && idle_.size() < max_idle) idle_.push_back(std::move(s));
+    if (reply || !unsent) co_return reply;
+    idle_.clear();
   }
   auto s = std::make_unique<socket_type>(io_);
   error_code ec;
@@ -74,15 +78,17 @@ awaitable<result<nlohmann::json>> authd_channel::exchange(const std::string& fra
     co_await s->async_connect(asio::local::stream_protocol::endpoint(path_.string()), with_error(ec));
   }
   if (ec) co_return make_error("cannot reach authd at " + path_.string() + ": " + ec.message());
-  auto reply = co_await call_on(*s, frame);
+  bool unsent = false;
+  auto reply = co_await call_on(*s, frame, unsent);
   if (reply && idle_.size() < max_idle) idle_.push_back(std::move(s));
   co_return reply;
 }
 
-awaitable<result<nlohmann::json>> authd_channel::call_on(socket_type& s, const std::string& frame) {
+awaitable<result<nlohmann::json>> authd_channel::call_on(socket_type& s, const std::string& frame, bool& unsent) {
   watchdog w(io_, s, timeout_);
   error_code ec;
-  co_await asio::async_write(s, asio::buffer(frame), with_error(ec));
+  const auto written = co_await asio::async_write(s, asio::buffer(frame), with_error(ec));
+  unsent = written == 0 && (ec == asio::error::broken_pipe || ec == asio::error::connection_reset);
   if (ec) co_return make_error("authd: " + ec.message());
   unsigned char header[authd::frame_header_bytes];
   co_await asio::async_read(s, asio::buffer(header), with_error(ec));

@@ -26,7 +26,8 @@ class authd_channel {
   using socket_type = asio::basic_stream_socket<asio::local::stream_protocol, executor>;
 
  private:
-  awaitable<result<nlohmann::json>> call_on(socket_type& s, const std::string& frame);
+  // `unsent`: the request could not be written at all because authd had closed the connection.
+  awaitable<result<nlohmann::json>> call_on(socket_type& s, const std::string& frame, bool& unsent);
   awaitable<result<nlohmann::json>> exchange(const std::string& frame);
 
   asio::io_context& io_;

@@ -1,10 +1,13 @@
 // The gateway's session cache against a stand-in for authd on a real Unix socket: how often authd is asked,
-// what requests get while it is being asked, and that nothing is used past the ttl.
+// what requests get while it is being asked, and that nothing is used past the ttl. And the channel under it:
+// when a call is sent to authd a second time (only when authd never got the first).
 #include <doctest/doctest.h>
 
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+
+#include <set>
 
 #include "authd/frame.hpp"
 #include "gateway/session/session_cache.hpp"
@@ -25,12 +28,17 @@ class fake_authd {
     asio::co_spawn(io_, accept(), asio::detached);
   }
   int checks = 0;
+  int accepted = 0;  // connections
   bool holding = false;
   bool hanging_up = false;
   std::string user = "alice";
   void release() {
     holding = false;
     gate_.cancel();
+  }
+  // As authd does with connections left idle past its request_timeout, or all of them when it restarts.
+  void close_connections() {
+    for (auto* s : open_) s->close();
   }
 
  private:
@@ -39,10 +47,17 @@ class fake_authd {
       error_code ec;
       auto s = co_await acceptor_.async_accept(with_error(ec));
       if (ec) co_return;
+      ++accepted;
       asio::co_spawn(io_, answer(std::move(s)), asio::detached);
     }
   }
+  // Not erased when the io_context destroys the frame at the end of a test: the set may be gone by then.
   awaitable<void> answer(authd_channel::socket_type s) {
+    open_.insert(&s);
+    co_await serve(s);
+    open_.erase(&s);
+  }
+  awaitable<void> serve(authd_channel::socket_type& s) {
     for (;;) {
       error_code ec;
       char header[sekisho::authd::frame_header_bytes];
@@ -69,6 +84,7 @@ class fake_authd {
   asio::io_context& io_;
   asio::basic_socket_acceptor<local, executor> acceptor_;
   steady_timer gate_;
+  std::set<authd_channel::socket_type*> open_;
 };
 
 // Runs the io_context until `done` holds, for at most 5 s of real time.
@@ -112,6 +128,27 @@ struct rig {
     return r.who;
   }
 };
+
+awaitable<bool> answered(authd_channel& channel, const nlohmann::json& request) {
+  const auto reply = co_await channel.call(request);
+  co_return static_cast<bool>(reply);
+}
+
+// Calls authd through the channel `n` times at once and runs until every call has its answer.
+std::vector<bool> calls_at_once(asio::io_context& io, authd_channel& channel, int n) {
+  std::vector<int> outcome(static_cast<std::size_t>(n), -1);
+  nlohmann::json request;  // outlives the calls, which take it by reference
+  request["op"] = "session.check";
+  request["session"] = "s1";
+  for (auto& o : outcome) {
+    asio::co_spawn(io, answered(channel, request), [&o](std::exception_ptr e, bool ok) {
+      REQUIRE_FALSE(e);
+      o = ok ? 1 : 0;
+    });
+  }
+  REQUIRE(run_until(io, [&] { return std::none_of(outcome.begin(), outcome.end(), [](int o) { return o < 0; }); }));
+  return {outcome.begin(), outcome.end()};
+}
 
 }  // namespace
 
@@ -243,4 +280,45 @@ TEST_CASE("sessions are answered separately") {
   CHECK(r.authd.checks == 2);
   CHECK(user_of(r.cache.cached("s1", r.t0 + 1s)) == "alice");
   CHECK(user_of(r.cache.cached("s2", r.t0 + 1s)) == "(no session)");
+}
+
+TEST_CASE("connections authd closed while idle: the call goes once more on one fresh connection, and is answered") {
+  rig r;
+  REQUIRE(calls_at_once(r.io, r.channel, 3) == std::vector<bool>{true, true, true});  // three idle connections
+  REQUIRE(r.authd.accepted == 3);
+  r.authd.close_connections();
+  r.io.run_for(100ms);
+  const int checks = r.authd.checks;
+  CHECK(calls_at_once(r.io, r.channel, 1) == std::vector<bool>{true});
+  CHECK(r.authd.checks == checks + 1);  // the write to the closed one failed: authd never got it
+  CHECK(r.authd.accepted == 4);         // on one fresh connection
+  CHECK(calls_at_once(r.io, r.channel, 1) == std::vector<bool>{true});
+  CHECK(r.authd.accepted == 4);  // and the fresh one is kept
+}
+
+TEST_CASE("a call authd hangs up on is its answer: never sent again, which could run a login twice") {
+  rig r;
+  REQUIRE(calls_at_once(r.io, r.channel, 3) == std::vector<bool>{true, true, true});
+  r.authd.hanging_up = true;
+  const int checks = r.authd.checks;
+  CHECK(calls_at_once(r.io, r.channel, 1) == std::vector<bool>{false});
+  r.io.run_for(200ms);
+  CHECK(r.authd.checks == checks + 1);
+  CHECK(r.authd.accepted == 3);
+}
+
+TEST_CASE("a call that times out is not sent again: authd may still be running it") {
+  sekisho::test::temp_dir dir;
+  asio::io_context io;
+  fake_authd authd{io, dir.path() / "authd.sock"};
+  authd_channel channel{io, dir.path() / "authd.sock", 300ms};
+  REQUIRE(calls_at_once(io, channel, 2) == std::vector<bool>{true, true});
+  authd.holding = true;
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(calls_at_once(io, channel, 1) == std::vector<bool>{false});
+  CHECK(std::chrono::steady_clock::now() - started >= 300ms);
+  io.run_for(400ms);
+  CHECK(authd.checks == 3);
+  authd.release();
+  io.run_for(100ms);
 }

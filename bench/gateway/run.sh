@@ -26,7 +26,7 @@
 # outputs, results.tsv and summary.md; default /tmp/sekisho-gateway-bench-DATE), PROFILE=1 (perf record the
 # gateway during one more run per file), INSTRUCTIONS=1 (instructions per request under callgrind, CG_SHORT and
 # CG_LONG s of wrk: see below), and for a shared machine QUIET_WAIT (900 s), QUIET_MAX (15 %),
-# FOREIGN_MAX (20 %), TRIES (3): see measure().
+# FOREIGN_MAX (20 %), TRIES (3): see measure(); HOLD=1 (set up, then wait: see below).
 #
 # By hand, wrk -s bench/gateway/percentiles.lua prints percentiles past wrk's p99 (the slowest requests).
 #
@@ -387,6 +387,25 @@ for v in $VARIANTS; do
     echo "$v	$cipher" >>"$OUT/ciphers.tsv"
   fi
 done
+
+# HOLD=1: stop here, with everything started, for measuring by hand (perf, strace, wrk against one variant, a
+# second gateway binary on the same config and authd): OUT/rig.env names the URLs, the cookie, the process IDs
+# and the work directory; Ctrl-C or a TERM stops every process this run started.
+if [ "${HOLD:-0}" = 1 ]; then
+  {
+    for v in "${!URL[@]}"; do echo "URL_${v//-/_}=${URL[$v]}"; done
+    echo "COOKIE='${SID:+Cookie: __Host-sekisho=$SID}'"
+    echo "GW_PID=$GW_PID_log"
+    echo "PROXY_PID=$(pgrep -P "$NGINX_PID_proxy" | head -n1)"
+    echo "UPSTREAM_PID=$(pgrep -P "$NGINX_PID_upstream" | head -n1)"
+    echo "CONFIG=$CONFIG"
+    echo "WORK=$WORK"
+  } >"$OUT/rig.env"
+  say "holding (HOLD=1): $OUT/rig.env; Ctrl-C or kill $$ to stop"
+  sleep infinity &
+  PIDS+=($!)
+  wait $!
+fi
 
 # ---------------------------------------------------------------------------------------------------------
 server_ticks() {  # CPU time (utime + stime, clock ticks) of every server process this run started, workers included

@@ -192,11 +192,15 @@ class tls_stream {
     direction dir;
     std::optional<tcp_socket::wait_type> first_wait;  // wait for the socket before the first call
     bool started = false;
-    std::optional<step_result> ready;
+    // Finished at once: completed with these once posted. (Kept as two fields rather than an optional
+    // step_result, whose copy from a local GCC 12 took for a dangling pointer in Release builds.)
+    bool ready = false;
+    error_code ready_ec;
+    std::size_t ready_bytes = 0;
 
     template <class Self>
     void operator()(Self& self, error_code ec = {}) {
-      if (ready) return self.complete(ready->ec, ready->bytes);
+      if (ready) return self.complete(ready_ec, ready_bytes);
       if (started) {
         ec = stream->after_wait(dir, ec);
         if (ec) return self.complete(ec, 0);
@@ -210,7 +214,9 @@ class tls_stream {
         return;
       }
       if (started) return self.complete(r.ec, r.bytes);
-      ready = r;
+      ready = true;
+      ready_ec = r.ec;
+      ready_bytes = r.bytes;
       asio::post(stream->get_executor(), std::move(self));
     }
   };
@@ -218,7 +224,7 @@ class tls_stream {
   template <class Action, class Token>
   auto start(direction d, Action action, Token&& token, std::optional<tcp_socket::wait_type> first_wait = std::nullopt) {
     return asio::async_compose<Token, void(error_code, std::size_t)>(
-        operation<Action>{this, std::move(action), d, first_wait, false, std::nullopt}, token, io_->socket);
+        operation<Action>{this, std::move(action), d, first_wait, false, false, {}, 0}, token, io_->socket);
   }
 
   std::shared_ptr<io_state> io_;

@@ -142,8 +142,9 @@ class decoded_body_source {
 };
 
 // Writes a body as its outgoing head frames it: as it is (Content-Length, or until close) or chunked.
-// Whatever is in `pending` (the head) leaves with the first piece; small pieces are gathered into one write
-// of at most one TLS record, a large piece fills that record and the rest goes as it is.
+// Whatever is in `pending` (the head, a chunk's framing) leaves with the start of the next piece, gathered
+// into one write of at most one TLS record; the rest of the piece, or a piece with nothing pending, goes as
+// it is, in one call into OpenSSL (whose records of a large piece leave in one send: record_gather).
 template <class Out>
 class body_writer {
  public:
@@ -155,7 +156,10 @@ class body_writer {
   awaitable<error_code> write(std::string_view piece) {
     if (piece.empty()) co_return error_code{};  // an empty chunk would read as the end of the body
     if (chunked_) append_chunk_size(piece.size());
-    const auto whole = std::min(piece.size(), record_bytes - std::min(record_bytes, pending_.size()));
+    // Nothing pending: no copy, and no record of its own for the piece's first 16 KiB (which, alone in its
+    // call into OpenSSL, would also be a send() of its own).
+    const auto whole =
+        pending_.empty() ? 0 : std::min(piece.size(), record_bytes - std::min(record_bytes, pending_.size()));
     pending_.append(piece.substr(0, whole));
     piece.remove_prefix(whole);
     if (chunked_ && piece.empty()) pending_ += "\r\n";

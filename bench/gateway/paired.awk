@@ -3,12 +3,16 @@
 # alike) moves both sides of a round's ratio, where it can move the medians of different variants apart.
 # Prints one row per (file, connections): each round's Sekisho / nginx proxy and Sekisho / nginx +
 # auth_request (requests/s), and p99 Sekisho − nginx proxy, then the median of each. A repeated
-# measurement counts once: its last try, the one kept. Run with median.awk before it.
-NR > 1 {
+# measurement counts once: its last try, the one kept. Run with median.awk before it. Given the results.tsv
+# of several runs, it pools their rounds (numbered on from one file to the next), for a statistic steadier
+# than one run's:  awk -F'\t' -f median.awk -f paired.awk RUN1/results.tsv RUN2/results.tsv
+FNR == 1 { base = rounds }
+FNR > 1 {
   k = $3 SUBSEP $4
   if (!(k in seen)) { seen[k] = 1; order[++keys] = k }
-  rps[$1, $2, k] = $5; p99[$1, $2, k] = $7
-  if ($1 + 0 > rounds) rounds = $1 + 0
+  r = base + $1
+  rps[r, $2, k] = $5; p99[r, $2, k] = $7
+  if (r > rounds) rounds = r
 }
 # "1.01, 0.98, … (median 1.00×)" over the rounds where both were measured.
 function series(k, a, b, kind,    r, m, s, x, v) {

@@ -108,6 +108,25 @@ bool hidden_dot_segment(std::string_view segment) {
   return false;
 }
 
+// Whether resolve_segments would keep `path` as it is: no repeated slash, no dot segment, and no segment with
+// the ';' or encoded separator that it looks into. Most paths are such, and are then not split at all.
+bool already_resolved(std::string_view path) {
+  std::size_t segment = 1;  // where the current segment starts: path[0] is '/'
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    const char c = i < path.size() ? path[i] : '/';  // the end closes the last segment
+    if (c == ';') return false;
+    if (c == '%') {
+      const auto code = path.substr(i + 1, 2);  // decode_path's hex is upper case
+      if (code == "3B" || code == "2F" || code == "5C") return false;
+    }
+    if (c != '/') continue;
+    const auto name = path.substr(segment, i - segment);
+    if ((name.empty() && i < path.size()) || name == "." || name == "..") return false;
+    segment = i + 1;
+  }
+  return true;
+}
+
 // Splits on '/' (which collapses repeated slashes) and removes dot segments (RFC 3986 5.2.4), refusing a ".."
 // that would climb above the root.
 result<std::string> resolve_segments(std::string_view path) {
@@ -164,6 +183,10 @@ result<request_target> normalize_target(std::string_view raw, const target_optio
   }
   auto decoded = decode_path(path, options);
   if (!decoded) return decoded.err();
+  if (already_resolved(*decoded)) {
+    t.path = std::move(*decoded);
+    return t;
+  }
   auto resolved = resolve_segments(*decoded);
   if (!resolved) return resolved.err();
   t.path = std::move(*resolved);

@@ -69,6 +69,9 @@ TEST_CASE("accepted targets normalise to one form") {
       {"/a//..//b", "/b", "", false},  // repeated slashes collapse before dot segments resolve
       {"/a/...", "/a/...", "", false},
       {"/a/.b/..c", "/a/.b/..c", "", false},
+      {"/.a/b../...x/c.", "/.a/b../...x/c.", "", false},  // dots inside names: kept as they are
+      {"/a.", "/a.", "", false},
+      {"/a/%2e", "/a/", "", false},  // a dot segment only once decoded
       {"/%41%7E%2d%5F%2E%7a%30", "/A~-_.z0", "", false},  // unreserved decoded
       {"/%3f", "/%3F", "", false},                         // reserved kept, not turned into '?'
       {"/%3F", "/%3F", "", false},

@@ -37,24 +37,58 @@ constexpr auto joined(const std::string_view (&... lists)[N]) {
 
 constexpr auto stripped_from_requests = joined(hop_by_hop, forwarding, common_identity);
 
-struct header {
+// A header name with Beast's id for it, found once: the fixed names' at start-up rather than for each request.
+struct named_field {
+  named_field() = default;
+  explicit named_field(std::string_view n) : name(n), id(http::string_to_field(n)) {}
   std::string_view name;
-  std::string value;
+  http::field id = http::field::unknown;
+};
+const named_field host_field{"Host"};
+const named_field forwarded_for_field{"X-Forwarded-For"};
+const named_field forwarded_proto_field{"X-Forwarded-Proto"};
+const named_field forwarded_host_field{"X-Forwarded-Host"};
+
+struct header {
+  named_field field;
+  std::string_view value;
   // Whether it replaces fields of its name. The X-Forwarded-* ones do not need to: every variant of their
   // names is removed first (stripped_from_requests), so they are appended without another search.
   bool replaces = true;
+};
+
+// The headers a request is given: the four forwarding ones and up to three identity ones, with the values
+// made for it. In place, as the list is made for every request.
+class headers_to_send {
+ public:
+  void add(named_field field, std::string_view value, bool replaces = true) {
+    items_[size_++] = {field, value, replaces};
+  }
+  // A value made for this request, kept while the list is.
+  std::string_view keep(std::string value) { return made_[made_size_++] = std::move(value); }
+  const header* begin() const { return items_.data(); }
+  const header* end() const { return items_.data() + size_; }
+
+ private:
+  std::array<header, 7> items_;
+  std::size_t size_ = 0;
+  std::array<std::string, 3> made_;  // X-Forwarded-For, the groups and the display name
+  std::size_t made_size_ = 0;
 };
 
 // Removes the fields a Connection header names (RFC 9110 §7.6.1), then `fixed`: the hop-by-hop set, and for
 // requests the other headers they may not bring. Naming Host removes it too; prepare_upstream_request sets it
 // again afterwards.
 void remove_hop_by_hop(head_fields& h, std::span<const std::string_view> fixed) {
-  std::vector<std::string> named;  // copies: erasing invalidates views into the Connection values
+  // Views into the Connection values, which stay where they are when fields are erased (head_fields). A
+  // name in `fixed` ("keep-alive", "Upgrade") is left to that pass, so the usual head collects none.
+  std::vector<std::string_view> named;
   for (const auto& f : h)
-    if (iequals(f.name_string(), "Connection"))
-      for (auto token : split_list(f.value()))
-        if (!named_in(token, framing)) named.emplace_back(token);
-  for (const auto& n : named) erase_all_variants(h, n);
+    if (f.name() == http::field::connection)
+      for_each_list_item(f.value(), [&](std::string_view token) {
+        if (!named_in(token, framing) && !named_in(token, fixed)) named.push_back(token);
+      });
+  if (!named.empty()) erase_all_variants(h, named);
   erase_all_variants(h, fixed);
 }
 
@@ -71,15 +105,15 @@ std::string forwarded_for(const head_fields& h, const forward_context& c) {
   std::string chain;
   if (c.peer_is_trusted_proxy)
     for (const auto& f : h)
-      if (iequals(f.name_string(), "X-Forwarded-For"))
-        for (auto hop : split_list(f.value())) chain.append(hop).append(", ");
+      if (iequals(f.name_string(), forwarded_for_field.name))
+        for_each_list_item(f.value(), [&chain](std::string_view hop) { chain.append(hop).append(", "); });
   return chain + c.client_address;
 }
 
-result<void> add_identity(std::vector<header>& out, const upstream_config& u, const forward_identity& id) {
+result<void> add_identity(headers_to_send& out, const upstream_config& u, const forward_identity& id) {
   // An upstream trims a value, so " admin" would arrive as "admin".
   if (id.user.empty() || trim_whitespace(id.user) != id.user) return make_error("the user name is empty or padded");
-  out.push_back({u.identity_header, id.user});
+  out.add(named_field{u.identity_header}, id.user);
   if (!u.groups_header.empty() && !id.groups.empty()) {
     std::string joined;
     for (const auto& g : id.groups) {
@@ -88,10 +122,10 @@ result<void> add_identity(std::vector<header>& out, const upstream_config& u, co
         return make_error("a group name cannot be sent in a comma-separated list");
       joined.append(joined.empty() ? "" : ",").append(g);
     }
-    out.push_back({u.groups_header, std::move(joined)});
+    out.add(named_field{u.groups_header}, out.keep(std::move(joined)));
   }
   if (!u.name_header.empty() && !id.display_name.empty())
-    out.push_back({u.name_header, percent_encode_header_text(id.display_name)});
+    out.add(named_field{u.name_header}, out.keep(percent_encode_header_text(id.display_name)));
   return {};
 }
 
@@ -103,14 +137,15 @@ result<void> prepare_upstream_request(head_fields& h, const forward_context& c) 
   if (c.client_address.empty() || c.public_host.empty()) return make_error("no client address or Host to forward");
 
   // Everything we send is decided and checked before `h` changes, so a refusal leaves it as it was.
-  std::vector<header> out{{"X-Forwarded-For", forwarded_for(h, c), false},
-                          {"X-Forwarded-Proto", c.public_scheme, false},
-                          {"X-Forwarded-Host", c.public_host, false},
-                          {"Host", u.host_header.empty() ? c.public_host : u.host_header}};
+  headers_to_send out;
+  out.add(forwarded_for_field, out.keep(forwarded_for(h, c)), false);
+  out.add(forwarded_proto_field, c.public_scheme, false);
+  out.add(forwarded_host_field, c.public_host, false);
+  out.add(host_field, u.host_header.empty() ? c.public_host : u.host_header);
   if (c.identity != nullptr)
     if (auto added = add_identity(out, u, *c.identity); !added) return added;
-  for (const auto& [name, value, replaces] : out)
-    if (!safe_header_value(value)) return make_error(std::string(name) + " would contain a control character");
+  for (const auto& [field, value, replaces] : out)
+    if (!safe_header_value(value)) return make_error(std::string(field.name) + " would contain a control character");
 
   remove_hop_by_hop(h, stripped_from_requests);
   for (auto n : framing) erase_misspelled_variants(h, n);
@@ -118,9 +153,9 @@ result<void> prepare_upstream_request(head_fields& h, const forward_context& c) 
 
   // Host (which the request keeps) and the identity headers (configured names, which could be any of these)
   // replace what is there.
-  for (const auto& [name, value, replaces] : out) {
-    if (replaces) h.set(name, value);
-    else h.insert(name, value);
+  for (const auto& [field, value, replaces] : out) {
+    if (replaces) h.erase(field.name);
+    h.insert(field.id, field.name, value);
   }
   if (c.websocket_upgrade) keep_websocket_upgrade(h);
   return {};

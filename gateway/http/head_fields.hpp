@@ -130,6 +130,7 @@ class head_fields {
   // Every field of that name removed, then one appended.
   void set(http::field name, std::string_view value);
   void set(std::string_view name, std::string_view value);
+  // Erasing a field leaves its text in the arena: views into its name and value stay valid until reset().
   std::size_t erase(http::field name);
   std::size_t erase(std::string_view name);
   const_iterator erase(const_iterator at);

@@ -42,13 +42,8 @@ void erase_misspelled_variants(head_fields& h, std::string_view name) {
 
 std::vector<std::string_view> split_list(std::string_view value) {
   std::vector<std::string_view> items;
-  while (true) {
-    const auto comma = value.find(',');
-    const auto item = trim_whitespace(value.substr(0, comma));
-    if (!item.empty()) items.push_back(item);
-    if (comma == std::string_view::npos) return items;
-    value.remove_prefix(comma + 1);
-  }
+  for_each_list_item(value, [&items](std::string_view item) { items.push_back(item); });
+  return items;
 }
 
 bool safe_header_value(std::string_view value) {

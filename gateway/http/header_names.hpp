@@ -28,8 +28,19 @@ void erase_all_variants(head_fields& h, std::span<const std::string_view> names)
 // upstream that would merge them.
 void erase_misspelled_variants(head_fields& h, std::string_view name);
 
-// The elements of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces and tabs; empty
-// elements are dropped.
+// Calls f(element) for each element of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces
+// and tabs; empty elements are skipped. Without a list in between: every request and response has one.
+template <class F>
+void for_each_list_item(std::string_view value, F f) {
+  while (true) {
+    const auto comma = value.find(',');
+    if (const auto item = trim_whitespace(value.substr(0, comma)); !item.empty()) f(item);
+    if (comma == std::string_view::npos) return;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// The elements for_each_list_item gives, as a list.
 std::vector<std::string_view> split_list(std::string_view value);
 
 // False when `value` holds a control character (CR, LF, NUL, …, DEL) other than a tab: such a value would

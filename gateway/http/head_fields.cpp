@@ -9,6 +9,8 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include "gateway/http/header_names.hpp"
+
 namespace sekisho::gateway {
 
 namespace {
@@ -22,6 +24,15 @@ constexpr std::size_t usual_fields = 24;
 // Whether `field` is `name`, compared as Beast does: without regard to case.
 bool named(const head_field& field, std::string_view name) {
   return field.name_string().size() == name.size() && iequals(field.name_string(), name);
+}
+
+// Whether a Connection value names `option`. Its token list was checked by the head reader (or written by
+// set_keep_alive_impl), so its elements are what commas and whitespace separate: Beast's token_list, which
+// parses them, cost twice as much, on every request and response.
+bool lists_option(std::string_view connection, std::string_view option) {
+  bool found = false;
+  for_each_list_item(connection, [&](std::string_view token) { found = found || iequals(token, option); });
+  return found;
 }
 
 }  // namespace
@@ -104,8 +115,8 @@ bool head_fields::get_chunked_impl() const {
 
 bool head_fields::get_keep_alive_impl(unsigned version) const {
   const auto it = find(http::field::connection);
-  if (version < 11) return it != end() && http::token_list{it->value()}.exists("keep-alive");
-  return it == end() || !http::token_list{it->value()}.exists("close");
+  if (version < 11) return it != end() && lists_option(it->value(), "keep-alive");
+  return it == end() || !lists_option(it->value(), "close");
 }
 
 // The three below edit the headers as Beast's basic_fields does, with Beast's own token-list helpers.
@@ -130,6 +141,9 @@ void head_fields::set_content_length_impl(const boost::optional<std::uint64_t>& 
 }
 
 void head_fields::set_keep_alive_impl(unsigned version, bool keep_alive) {
+  // HTTP/1.1 keeps the connection without saying so: with no Connection field there is nothing to change.
+  // (Nearly every head the gateway sends, once its hop-by-hop fields are gone.)
+  if (version >= 11 && keep_alive && find(http::field::connection) == end()) return;
   boost::beast::detail::temporary_buffer buf;
   http::detail::keep_alive_impl(buf, (*this)[http::field::connection], version, keep_alive);
   if (buf.empty()) erase(http::field::connection);

@@ -102,6 +102,22 @@ TEST_CASE("lookups ignore case; insert appends; set replaces every such field wi
   CHECK(h.begin() == h.end());
 }
 
+TEST_CASE("keep-alive is read from a Connection list as Beast reads it") {
+  for (const char* connection : {"close", "Close", " keep-alive ", "Keep-Alive, Upgrade", "x-hop, CLOSE", ", ,close,",
+                                 "closed", "keep-alive-ish", "upgrade", "x,\tkeep-alive"})
+    for (unsigned version : {10u, 11u}) {
+      CAPTURE(connection);
+      CAPTURE(version);
+      http::request<http::empty_body, head_fields> ours;
+      http::request<http::empty_body> beast;
+      ours.version(version);
+      beast.version(version);
+      ours.insert(http::field::connection, connection);
+      beast.insert(http::field::connection, connection);
+      CHECK(ours.keep_alive() == beast.keep_alive());
+    }
+}
+
 TEST_CASE("the framing and keep-alive a response is given are written as Beast writes them") {
   http::response<http::empty_body, head_fields> ours;
   http::response<http::empty_body> beast;

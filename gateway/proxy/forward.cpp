@@ -223,7 +223,8 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
   req.version(11);
   if (!r.headers.websocket_upgrade) req.keep_alive(true);
 
-  auto connected = co_await pool.acquire(r.upstream);
+  connect_outcome connected{pool.take_idle(r.upstream)};
+  if (!connected.connection) connected = co_await pool.acquire(r.upstream);
   for (int attempt = 0;; ++attempt) {
     if (!connected.connection)
       co_return co_await fail_with(client, failure_status(connected.failed), version, r.client_timeout);

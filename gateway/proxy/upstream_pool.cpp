@@ -45,24 +45,35 @@ void set_server_name(SSL* ssl, const std::string& name) {
 upstream_pool::upstream_pool(asio::io_context& io, std::shared_ptr<const gateway_state> state)
     : io_(io), state_(std::move(state)), idle_(state_->settings.gateway.upstreams.size()) {}
 
+std::unique_ptr<upstream_connection> upstream_pool::take_idle(std::size_t upstream) {
+  auto slot = try_reserve(upstream);
+  return slot.held() ? pop_idle(upstream, slot) : nullptr;
+}
+
 awaitable<connect_outcome> upstream_pool::acquire(std::size_t upstream, bool fresh) {
   auto slot = try_reserve(upstream);
   if (!slot.held()) slot = co_await wait_to_reserve(upstream);
   if (!slot.held()) co_return connect_outcome{nullptr, connect_failure::busy};
+  if (!fresh)
+    if (auto c = pop_idle(upstream, slot)) co_return connect_outcome{std::move(c), connect_failure::none};
+  auto connected = co_await connect(upstream);
+  if (connected.connection) connected.connection->slot = std::move(slot);
+  co_return connected;
+}
+
+std::unique_ptr<upstream_connection> upstream_pool::pop_idle(std::size_t upstream, upstream_slot& slot) {
   auto& idle = idle_[upstream];
   const auto now = std::chrono::steady_clock::now();
-  while (!fresh && !idle.empty()) {
+  while (!idle.empty()) {
     auto c = std::move(idle.back());
     idle.pop_back();
     if (now - c->idle_since < max_idle_age && still_idle(*c)) {
       c->reused = true;
       c->slot = std::move(slot);
-      co_return connect_outcome{std::move(c), connect_failure::none};
+      return c;
     }
   }
-  auto connected = co_await connect(upstream);
-  if (connected.connection) connected.connection->slot = std::move(slot);
-  co_return connected;
+  return nullptr;
 }
 
 upstream_slot upstream_pool::try_reserve(std::size_t upstream) {

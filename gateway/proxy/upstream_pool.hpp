@@ -79,6 +79,9 @@ class upstream_pool {
   // A place under upstream.max_connections first (waiting up to connect_timeout), then a pooled
   // connection when one is alive (unless `fresh`), else a new one.
   awaitable<connect_outcome> acquire(std::size_t upstream, bool fresh = false);
+  // A pooled connection that is alive, with its place under max_connections, when both are to be had at once;
+  // else nullptr, and then acquire(). Not a coroutine: this is what nearly every request finds.
+  std::unique_ptr<upstream_connection> take_idle(std::size_t upstream);
   // Gives back the connection's place and keeps it for reuse, up to the upstream's max_idle_connections.
   void release(std::size_t upstream, std::unique_ptr<upstream_connection> c);
 
@@ -90,6 +93,9 @@ class upstream_pool {
   // A place when one frees up within connect_timeout (a coroutine only for this rare case: its frame would be
   // allocated for every request).
   awaitable<upstream_slot> wait_to_reserve(std::size_t upstream);
+  // The most recently pooled connection that is still alive, given `slot` (taken from it), or nullptr (the
+  // slot left as it was). Dead and stale ones met on the way are closed.
+  std::unique_ptr<upstream_connection> pop_idle(std::size_t upstream, upstream_slot& slot);
   awaitable<connect_outcome> connect(std::size_t upstream);  // resolve, connect, TLS with verification
 
   asio::io_context& io_;

@@ -30,9 +30,7 @@ bool named(const head_field& field, std::string_view name) {
 // set_keep_alive_impl), so its elements are what commas and whitespace separate: Beast's token_list, which
 // parses them, cost twice as much, on every request and response.
 bool lists_option(std::string_view connection, std::string_view option) {
-  bool found = false;
-  for_each_list_item(connection, [&](std::string_view token) { found = found || iequals(token, option); });
-  return found;
+  return any_list_item(connection, [option](std::string_view token) { return iequals(token, option); });
 }
 
 }  // namespace

@@ -28,16 +28,26 @@ void erase_all_variants(head_fields& h, std::span<const std::string_view> names)
 // upstream that would merge them.
 void erase_misspelled_variants(head_fields& h, std::string_view name);
 
-// Calls f(element) for each element of a comma-separated list value (RFC 9110 §5.6.1), trimmed of spaces
-// and tabs; empty elements are skipped. Without a list in between: every request and response has one.
-template <class F>
-void for_each_list_item(std::string_view value, F f) {
+// Whether pred(element) holds for an element of a comma-separated list value (RFC 9110 §5.6.1), each
+// trimmed of spaces and tabs, empty ones skipped; stops at the first that does. Without a list in between:
+// every request and response has one.
+template <class Pred>
+bool any_list_item(std::string_view value, Pred pred) {
   while (true) {
     const auto comma = value.find(',');
-    if (const auto item = trim_whitespace(value.substr(0, comma)); !item.empty()) f(item);
-    if (comma == std::string_view::npos) return;
+    if (const auto item = trim_whitespace(value.substr(0, comma)); !item.empty() && pred(item)) return true;
+    if (comma == std::string_view::npos) return false;
     value.remove_prefix(comma + 1);
   }
+}
+
+// Calls f(element) for each of those elements.
+template <class F>
+void for_each_list_item(std::string_view value, F f) {
+  any_list_item(value, [&f](std::string_view item) {
+    f(item);
+    return false;
+  });
 }
 
 // The elements for_each_list_item gives, as a list.

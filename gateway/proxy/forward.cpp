@@ -23,9 +23,7 @@ constexpr int max_informational_responses = 8;
 
 // Token comparison is case-insensitive like header names, and '_' never appears in these tokens.
 bool contains_token(std::string_view list, std::string_view token) {
-  for (auto item : split_list(list))
-    if (same_header(item, token)) return true;
-  return false;
+  return any_list_item(list, [token](std::string_view item) { return same_header(item, token); });
 }
 
 bool wants_continue(const head_fields& f) { return contains_token(f[http::field::expect], "100-continue"); }

@@ -25,7 +25,7 @@ void for_each_cookie(std::string_view header, F f) {
 
 }  // namespace
 
-std::optional<std::string> single_cookie(const head_fields& h, std::string_view name) {
+std::optional<std::string_view> single_cookie(const head_fields& h, std::string_view name) {
   std::optional<std::string_view> found;
   bool differing = false;
   for (const auto& field : h) {
@@ -37,10 +37,10 @@ std::optional<std::string> single_cookie(const head_fields& h, std::string_view 
     });
   }
   if (!found || differing) return std::nullopt;
-  return std::string(*found);
+  return found;
 }
 
-std::optional<std::string> session_cookie(const head_fields& h) {
+std::optional<std::string_view> session_cookie(const head_fields& h) {
   auto id = single_cookie(h, session_cookie_name);
   if (!id || !session::well_formed_session_id(*id)) return std::nullopt;
   return id;

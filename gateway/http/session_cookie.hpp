@@ -11,11 +11,13 @@ namespace sekisho::gateway {
 
 inline constexpr std::string_view session_cookie_name = "__Host-sekisho";
 
-std::optional<std::string> session_cookie(const head_fields& h);
+// Both return views into `h`'s Cookie fields, valid until those change (strip_session_cookie): every
+// proxied request reads its session cookie, and a copy would be an allocation each time.
+std::optional<std::string_view> session_cookie(const head_fields& h);
 
 // The value of cookie `name` when the request carries it once (or repeated with one value); nullopt when
 // absent or when two values disagree (a sibling subdomain tossing its own).
-std::optional<std::string> single_cookie(const head_fields& h, std::string_view name);
+std::optional<std::string_view> single_cookie(const head_fields& h, std::string_view name);
 
 // Removes the session cookie and the portal's other __Host-sekisho* cookies (form token, half-done login,
 // language) from every Cookie header, so upstreams never see them.

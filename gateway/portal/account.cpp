@@ -29,7 +29,7 @@ struct account_call {
   const portal_request& r;
   answer& a;
   authd_channel& authd;
-  const std::string& session;
+  std::string_view session;
   const std::string& user;
 };
 
@@ -269,7 +269,7 @@ awaitable<text_response> serve_account(const portal_request& r, authd_channel& a
   const auto id = session_cookie(r.headers);
   // Not `id ? co_await … : nullptr`: GCC 12 mishandles a co_await inside ?: (the shared_ptr's count goes wrong).
   std::shared_ptr<const session_identity> who;
-  if (id) who = co_await sessions.lookup(*id);
+  if (id) who = co_await sessions.lookup(std::string(*id));
   if (!who) co_return to_login(r, a);
   const account_call c{r, a, authd, *id, who->user};
 

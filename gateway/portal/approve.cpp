@@ -17,7 +17,7 @@ struct approve_call {
   const portal_request& r;
   answer& a;
   authd_channel& authd;
-  const std::string& session;
+  std::string_view session;
 };
 
 json approval_request(const approve_call& c, const char* op, const std::string& code) {
@@ -92,7 +92,7 @@ awaitable<text_response> serve_approve(const portal_request& r, authd_channel& a
   a.facts.self_path = approve_path;
   const auto id = session_cookie(r.headers);
   std::shared_ptr<const session_identity> who;  // not inside ?: (GCC 12, see account.cpp)
-  if (id) who = co_await sessions.lookup(*id);
+  if (id) who = co_await sessions.lookup(std::string(*id));
   if (!who) co_return see_other(r, a, "/.sekisho/login?rd=" + percent_encode(approve_path, "/"));
   const approve_call c{r, a, authd, *id};
   if (reading) {

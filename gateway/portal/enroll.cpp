@@ -31,7 +31,7 @@ bool plausible_token(std::string_view t) {
   return true;
 }
 
-json token_request(const portal_request& r, const char* op, const std::string& token) {
+json token_request(const portal_request& r, const char* op, std::string_view token) {
   auto req = portal_request_json(r, op);
   req["token"] = token;
   return req;
@@ -45,7 +45,7 @@ text_response link_refused(const portal_request& r, answer& a, bool authd_answer
 
 // Where the link stands: the password step, or the choice of second factor with a fresh key challenge.
 awaitable<text_response> current_step(const portal_request& r, answer& a, authd_channel& authd,
-                                      const std::string& token) {
+                                      std::string_view token) {
   const auto reply = co_await authd.call(token_request(r, "enroll.open", token));
   const auto result = result_of(reply);
   if (result != "ok") co_return link_refused(r, a, !result.empty());
@@ -60,7 +60,7 @@ awaitable<text_response> current_step(const portal_request& r, answer& a, authd_
 }
 
 // Opening the link: its token moves into a cookie that lasts as long as the link, and off the address bar.
-awaitable<text_response> open_link(const portal_request& r, answer& a, authd_channel& authd, const std::string& token) {
+awaitable<text_response> open_link(const portal_request& r, answer& a, authd_channel& authd, std::string_view token) {
   if (!plausible_token(token)) co_return link_refused(r, a, true);
   const auto reply = co_await authd.call(token_request(r, "enroll.open", token));
   const auto result = result_of(reply);
@@ -71,7 +71,7 @@ awaitable<text_response> open_link(const portal_request& r, answer& a, authd_cha
 }
 
 awaitable<text_response> password_step(const portal_request& r, const form_fields& form, answer& a,
-                                       authd_channel& authd, const std::string& token) {
+                                       authd_channel& authd, std::string_view token) {
   secret password(field(form, "password"));
   if (!equal_constant_time(password.view(), field(form, "confirm"))) {
     a.facts.message = notice::passwords_differ;
@@ -104,7 +104,7 @@ text_response finished(const portal_request& r, answer& a, const json& reply) {
   return html(r, a, 200, recovery_codes_page(a.facts, reply.value("user", ""), codes));
 }
 
-awaitable<text_response> app_page(const portal_request& r, answer& a, authd_channel& authd, const std::string& token) {
+awaitable<text_response> app_page(const portal_request& r, answer& a, authd_channel& authd, std::string_view token) {
   const auto reply = co_await authd.call(token_request(r, "enroll.app.begin", token));
   const auto result = result_of(reply);
   if (result.empty()) co_return link_refused(r, a, false);
@@ -116,7 +116,7 @@ awaitable<text_response> app_page(const portal_request& r, answer& a, authd_chan
 
 // The app's first code, or the new key's answer: the last step when authd accepts it.
 awaitable<text_response> factor_step(const portal_request& r, const form_fields& form, answer& a, authd_channel& authd,
-                                     const std::string& token, bool security_key) {
+                                     std::string_view token, bool security_key) {
   auto req = token_request(r, security_key ? "enroll.webauthn.finish" : "enroll.app.finish", token);
   req["open_session"] = true;
   if (security_key) {

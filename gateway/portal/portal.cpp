@@ -40,7 +40,7 @@ awaitable<text_response> first_step_page(const portal_request& r, answer& a, aut
 // The second step's page: the code field, and the security key button when the user has a key (authd
 // hands out a challenge for this pending login).
 awaitable<text_response> second_step_page(const portal_request& r, answer& a, authd_channel& authd,
-                                          const std::string& pending) {
+                                          std::string_view pending) {
   auto req = portal_request_json(r, "webauthn.login.begin");
   req["pending"] = pending;
   const auto reply = co_await authd.call(req);

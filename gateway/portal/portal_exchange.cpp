@@ -23,7 +23,7 @@ std::string header(const portal_request& r, http::field f) { return std::string(
 // The form token: the browser's csrf cookie when it has a well-formed one, else a new one set now. A POST
 // must echo it (double submit; __Host- keeps other subdomains from planting their own).
 std::string csrf_token(const portal_request& r, answer& a) {
-  if (auto t = single_cookie(r.headers, csrf_cookie_name); t && t->size() >= 40 && t->size() <= 64) return *t;
+  if (auto t = single_cookie(r.headers, csrf_cookie_name); t && t->size() >= 40 && t->size() <= 64) return std::string(*t);
   auto t = random_token(csrf_token_bytes);
   a.cookies.push_back(strict_cookie_header(csrf_cookie_name, t, 0));
   return t;

@@ -154,7 +154,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   std::shared_ptr<const session_identity> who;
   if (const auto id = session_cookie(req)) {
     if (auto known = w.sessions().cached(*id)) who = std::move(*known);
-    else who = co_await w.sessions().lookup(*id);
+    else who = co_await w.sessions().lookup(std::string(*id));
     if (who) {
       log.user = who->user;
       log.session = who->log_tag;

@@ -29,14 +29,16 @@ std::optional<session_identity> identity_from_reply(const nlohmann::json& reply)
   return who;
 }
 
-std::optional<session_cache::identity> session_cache::cached(const std::string& session_id, clock::time_point now) {
+std::optional<session_cache::identity> session_cache::cached(std::string_view session_id, clock::time_point now) {
   const auto it = entries_.find(session_id);
   if (it == entries_.end()) return std::nullopt;
   const auto age = now - it->second.fetched;
   if (age >= ttl_) return std::nullopt;
   auto who = it->second.who;
-  if (now >= it->second.refresh_at && !fetching_.contains(session_id))
-    asio::co_spawn(io_, complete(session_id, start_fetch(session_id), now), asio::detached);
+  if (now >= it->second.refresh_at && !fetching_.contains(session_id)) {
+    std::string id(session_id);
+    asio::co_spawn(io_, complete(id, start_fetch(id), now), asio::detached);
+  }
   return who;
 }
 
@@ -53,8 +55,8 @@ awaitable<session_cache::identity> session_cache::lookup(std::string session_id,
   co_return f->who;
 }
 
-void session_cache::forget(const std::string& session_id) {
-  entries_.erase(session_id);
+void session_cache::forget(std::string_view session_id) {
+  if (const auto it = entries_.find(session_id); it != entries_.end()) entries_.erase(it);
   if (const auto it = fetching_.find(session_id); it != fetching_.end()) {
     it->second->forgotten = true;
     fetching_.erase(it);

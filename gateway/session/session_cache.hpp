@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "gateway/net/asio.hpp"
@@ -35,9 +36,10 @@ class session_cache {
   awaitable<identity> lookup(std::string session_id, clock::time_point now = clock::now());
   // The remembered answer while it is fresh (null inside: authd said no); nullopt when authd must be asked.
   // Without a coroutine, whose frame every request would allocate: most requests are answered here.
-  std::optional<identity> cached(const std::string& session_id, clock::time_point now = clock::now());
+  // Takes a view (of the request's Cookie field): the maps look it up without a copy.
+  std::optional<identity> cached(std::string_view session_id, clock::time_point now = clock::now());
   // At logout: the remembered answer goes, and so does any answer on its way.
-  void forget(const std::string& session_id);
+  void forget(std::string_view session_id);
 
  private:
   // One call to authd under way; the requests that wait for it hold it too.
@@ -63,8 +65,16 @@ class session_cache {
   std::chrono::seconds ttl_;
   clock::duration refresh_after_;
   clock::duration retry_after_failure_;
-  std::unordered_map<std::string, entry> entries_;
-  std::unordered_map<std::string, std::shared_ptr<fetch>> fetching_;
+  // Keyed by session id, found by a view as well.
+  struct id_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+  };
+  template <class T>
+  using by_id = std::unordered_map<std::string, T, id_hash, std::equal_to<>>;
+
+  by_id<entry> entries_;
+  by_id<std::shared_ptr<fetch>> fetching_;
 };
 
 // authd's reply to session.check → identity; nullopt when it says no or the reply is not well formed.

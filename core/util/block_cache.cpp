@@ -81,6 +81,15 @@ void block_cache::deallocate(void* block) noexcept {
   bytes_ += c * granule;
 }
 
+void* block_cache::reallocate(void* block, std::size_t size) noexcept {
+  if (block == nullptr) return allocate(size);
+  if (size == 0) {
+    deallocate(block);
+    return nullptr;
+  }
+  return std::realloc(block, size);
+}
+
 void block_cache::close() noexcept {
   closed_ = true;
   for (std::size_t c = 1; c < classes; ++c)

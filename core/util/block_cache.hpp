@@ -17,7 +17,9 @@ namespace sekisho {
 class block_cache {
  public:
   static constexpr std::size_t granule = 16;
-  static constexpr std::size_t largest = 4096;  // larger blocks go straight to malloc and free
+  // Larger blocks go straight to malloc and free. 8 KiB: a client connection's head buffer, taken for each
+  // request and given back between requests so that an idle connection holds none, is that size.
+  static constexpr std::size_t largest = 8192;
   static constexpr std::size_t classes = largest / granule + 1;
   static constexpr std::size_t blocks_per_class = 128;  // as glibc's own was tuned before this cache (RESULTS.md, "Fifth step")
   static constexpr std::size_t byte_budget = 2 * 1024 * 1024;  // what one thread may keep in all
@@ -26,6 +28,9 @@ class block_cache {
   void* allocate(std::size_t size) noexcept;
   // A block from allocate() (on any thread), or nullptr. Kept for reuse, or freed when the cache is full.
   void deallocate(void* block) noexcept;
+  // As C's realloc, for a block from allocate() or nullptr (which is allocate()); a size of 0 frees the block
+  // and gives nullptr. The block moves to malloc's realloc: every block, kept or new, is one of malloc's.
+  void* reallocate(void* block, std::size_t size) noexcept;
   // Frees every kept block; later ones are freed at once (the thread is ending).
   void close() noexcept;
 

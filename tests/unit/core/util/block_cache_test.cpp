@@ -168,3 +168,19 @@ TEST_CASE("a kept block written to through a dangling pointer is never handed ou
   // Under AddressSanitizer the crash is reported and the child exits with the sanitizer's code instead.
   CHECK((ended == SIGABRT || ended == SIGSEGV || ended == stopped_by_sanitizer));
 }
+
+TEST_CASE("reallocate is C's realloc for the cache's blocks, kept or new (OpenSSL's allocations use it)") {
+  block_cache cache;
+  CHECK(cache.reallocate(cache.allocate(40), 0) == nullptr);  // freed: kept for the next block of its size
+  CHECK(cache.kept_bytes() > 0);
+  auto* p = static_cast<char*>(cache.reallocate(nullptr, 40));  // nullptr: a block as allocate() gives, the kept one
+  REQUIRE(p != nullptr);
+  CHECK(cache.kept_bytes() == 0);
+  std::memcpy(p, "a record layer's state, 40 bytes long..", 40);
+  auto* grown = static_cast<char*>(cache.reallocate(p, 3000));
+  REQUIRE(grown != nullptr);
+  CHECK(malloc_usable_size(grown) >= 3000);
+  CHECK(std::memcmp(grown, "a record layer's state, 40 bytes long..", 40) == 0);
+  cache.deallocate(grown);
+  cache.close();
+}

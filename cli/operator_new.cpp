@@ -1,7 +1,7 @@
 // The program's C++ allocations (operator new and delete; the array and nothrow forms call these) and
-// OpenSSL's go through a per-thread block_cache in front of malloc: core/util/block_cache.hpp says why. Other
-// C code (SQLite, libfido2) calls malloc itself. Under AddressSanitizer the sanitizer's own allocator stays for
-// all of them, since it is what finds a use after free.
+// OpenSSL's go through a per-thread block_cache in front of malloc: core/util/block_cache.hpp says why.
+// Other C code (SQLite, libfido2) calls malloc itself. Under AddressSanitizer the sanitizer's own allocator
+// stays for all of them, since it is what finds a use after free.
 #include <new>
 
 #include <openssl/crypto.h>
@@ -38,8 +38,9 @@ void release(void* p) noexcept {
   cache.deallocate(p);
 }
 
-// OpenSSL allocates and frees about five blocks for each proxied request (its record layer's), which cost
-// glibc's malloc and free about 250 instructions each (callgrind, bench/RESULTS.md, "Nineteenth step").
+// OpenSSL allocates and frees about five blocks for each proxied request (its record layer's): through
+// glibc, about 200 instructions a block, malloc and free together (callgrind, bench/RESULTS.md, "Nineteenth
+// step").
 void* openssl_malloc(std::size_t size, const char*, int) { return cache.allocate(size); }
 
 void* openssl_realloc(void* p, std::size_t size, const char*, int) {

@@ -1,9 +1,9 @@
 // A per-thread cache of freed memory blocks by size, in front of malloc, for the program's C++ allocations
 // and OpenSSL's (cli/operator_new.cpp). The gateway allocates and frees about 27 C++ blocks for each proxied
 // request, most of them coroutine frames of a few hundred bytes to 2 KiB: Asio 1.74 keeps one freed frame
-// per thread, and one of the wrong size is given back to malloc. glibc's own per-thread cache stops at 1,032 bytes, and a
-// block allocated and freed through it cost about 190 instructions; through this cache, about 110 (callgrind,
-// bench/RESULTS.md, "Ninth step").
+// per thread, and one of the wrong size is given back to malloc. glibc's own per-thread cache stops at
+// 1,032 bytes, and a block allocated and freed through it cost about 190 instructions; through this cache,
+// about 110 (callgrind, bench/RESULTS.md, "Ninth step").
 //
 // Hardening as glibc's cache has it: a freed block is marked with a random key, and freeing a marked block
 // again stops the program; the list links are stored masked with that key, so a write through a dangling

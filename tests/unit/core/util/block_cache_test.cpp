@@ -173,7 +173,8 @@ TEST_CASE("reallocate is C's realloc for the cache's blocks, kept or new (OpenSS
   block_cache cache;
   CHECK(cache.reallocate(cache.allocate(40), 0) == nullptr);  // freed: kept for the next block of its size
   CHECK(cache.kept_bytes() > 0);
-  auto* p = static_cast<char*>(cache.reallocate(nullptr, 40));  // nullptr: a block as allocate() gives, the kept one
+  // nullptr: a block as allocate() gives it, here the one just kept.
+  auto* p = static_cast<char*>(cache.reallocate(nullptr, 40));
   REQUIRE(p != nullptr);
   CHECK(cache.kept_bytes() == 0);
   std::memcpy(p, "a record layer's state, 40 bytes long..", 40);

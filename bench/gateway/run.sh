@@ -498,11 +498,18 @@ measure() {  # ROUND VARIANT FILE CONNS TRY → a line in RESULTS (when good eno
 say "wrk: taskset -c $CLIENT_CPU wrk -t1 -cN -d${DURATION}s --latency ${HEADERS[*]:+-H 'Cookie: __Host-sekisho=<id>'} URL (after a ${WARMUP} s warm-up run)"
 # ROUNDS passes over every (file, connections, variant); the summary shows each cell's median, so one slow
 # stretch of a shared machine does not decide a ratio.
+# Each round starts one variant further on, so no variant is always measured first in its cell, or always
+# right after the same other one, while the machine drifts.
+rotated() {  # N WORD... → the words, starting at the (N mod count)th
+  local n=$1; shift
+  local words=("$@") i
+  for ((i = 0; i < ${#words[@]}; i++)); do echo "${words[(i + n) % ${#words[@]}]}"; done
+}
 for ((round = 1; round <= ROUNDS; round++)); do
   say "round $round of $ROUNDS"
   for f in "${FILES[@]}"; do
     for c in $CONNS; do
-      for v in $VARIANTS; do
+      for v in $(rotated $((round - 1)) $VARIANTS); do
         for ((try = 1; try <= TRIES; try++)); do measure "$round" "$v" "$f" "$c" "$try" && break; done
       done
     done

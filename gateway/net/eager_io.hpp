@@ -54,6 +54,12 @@ inline std::size_t write_now(beast::ssl_stream<tcp_stream>&, asio::const_buffer,
 inline std::size_t read_now(tls_stream& s, asio::mutable_buffer b, error_code& ec) { return s.read_now(b, ec); }
 inline std::size_t write_now(tls_stream& s, asio::const_buffer b, error_code& ec) { return s.write_now(b, ec); }
 
+// The client's TLS stream can keep a write's records for the next write's send(); other streams send each
+// write as it comes.
+template <class Stream>
+void hold_next_write(Stream&) {}
+inline void hold_next_write(tls_stream& s) { s.hold_next_write(); }
+
 // The hot call sites try first and co_await only when the stream would block: a coroutine's frame is
 // allocated even when it completes at once, and with Asio's resumption that was about 350 instructions a
 // call (callgrind), three times per proxied request. So:

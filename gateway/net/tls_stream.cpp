@@ -72,6 +72,10 @@ tls_stream::step_result tls_stream::outcome(int ret, std::size_t bytes) {
 // that got bytes returns them at once; what it left unsent goes with the next call.
 tls_stream::step_result tls_stream::send_records(direction d, step_result r) {
   if (r.ec) return r;
+  if (d == direction::write && !r.wait && io_->hold_records) {
+    io_->hold_records = false;  // the next write sends them
+    return r;
+  }
   error_code ec;
   if (io_->records.send(ec)) {
     if (d == direction::write) io_->written_unsent.reset();

@@ -37,10 +37,10 @@ class tls_stream {
   // At most 64 KiB a call, so what one call took is never more than Asio's async_write offers the retry.
   // The records of a write longer than one are gathered for one write().
   auto ssl_write(asio::const_buffer b) {
-    return [b, &records = io_->records](SSL* ssl, std::size_t& n) {
+    return [b, io = io_.get()](SSL* ssl, std::size_t& n) {
       if (b.size() == 0) return 1;
       const auto size = std::min(b.size(), max_write);
-      records.set_gathering(size > coalesce_limit);
+      io->records.set_gathering(size > coalesce_limit || io->hold_records);
       return SSL_write_ex(ssl, b.data(), size, &n);
     };
   }
@@ -99,6 +99,11 @@ class tls_stream {
     return now(direction::write, ssl_write(b), ec);
   }
 
+  // The next write is followed at once by another (a response's head and first record, then the rest of its
+  // first piece): its records stay gathered and leave with the next write's, in one send() rather than two.
+  // (Records that do not all fit the gather are sent as it fills, as always.)
+  void hold_next_write() { io_->hold_records = true; }
+
   // Small buffers (a response head and a short body come as many) are gathered into one TLS record,
   // as beast::flat_stream does for asio's stream; a large first buffer is written as it is.
   template <class ConstBufferSequence, class Token>
@@ -132,6 +137,7 @@ class tls_stream {
     // A write (or shutdown) that OpenSSL finished while its records could not all be sent yet: it completes,
     // with this result, once they are; the caller retries it with the same bytes, as OpenSSL's own WANT_WRITE asks.
     std::optional<std::size_t> written_unsent;
+    bool hold_records = false;  // hold_next_write()
     SSL* ssl = nullptr;
     clock::time_point deadline = clock::time_point::max();
     steady_timer timers[2];  // one per direction: a read and a write may wait at once

@@ -144,7 +144,7 @@ class decoded_body_source {
 // Writes a body as its outgoing head frames it: as it is (Content-Length, or until close) or chunked.
 // Whatever is in `pending` (the head, a chunk's framing) leaves with the start of the next piece, gathered
 // into one write of at most one TLS record; the rest of the piece, or a piece with nothing pending, goes as
-// it is, in one call into OpenSSL (whose records of a large piece leave in one send: record_gather).
+// it is, in one call into OpenSSL. The records of both calls leave in one send() (record_gather).
 template <class Out>
 class body_writer {
  public:
@@ -167,6 +167,7 @@ class body_writer {
     // started (eager_io.hpp): each would be one more frame for every piece.
     error_code ec;
     started_ = true;
+    if (!pending_.empty() && !piece.empty()) hold_next_write(out_);  // both writes' records in one send()
     if (asio::const_buffer b = asio::buffer(pending_); !write_at_once(out_, b, ec))
       co_await wait_and_write_all(out_, b, io_clock::now() + timeout_, ec);
     pending_.clear();

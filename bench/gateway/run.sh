@@ -20,10 +20,9 @@
 # and the idle-connection client to core CLIENT_CPU.
 #
 # Environment: DURATION (s, default 10), WARMUP (s, 2), CONNS ("16 64"), IDLE_CONNS (1000), SERVER_CPU (1),
-# CLIENT_CPU (0), VARIANTS (all of the above, in order), ROUNDS (3; the summary shows medians, and the
-# ratios paired round by round: paired.awk),
-# UPSTREAM_KEEPALIVE (128), OUT (directory for the raw wrk
-# outputs, results.tsv and summary.md; default /tmp/sekisho-gateway-bench-DATE), PROFILE=1 (perf record the
+# CLIENT_CPU (0), VARIANTS (all of the above; each round starts one further on), ROUNDS (3; the summary shows
+# medians, and the ratios paired round by round: paired.awk), UPSTREAM_KEEPALIVE (128), OUT (directory for the
+# raw wrk outputs, results.tsv and summary.md; default /tmp/sekisho-gateway-bench-DATE), PROFILE=1 (perf record the
 # gateway during one more run per file), INSTRUCTIONS=1 (instructions per request under callgrind, CG_SHORT and
 # CG_LONG s of wrk: see below), and for a shared machine QUIET_WAIT (900 s), QUIET_MAX (15 %),
 # FOREIGN_MAX (20 %), TRIES (3): see measure(); HOLD=1 (set up, then wait: see below).

@@ -72,7 +72,8 @@ tls_stream::step_result tls_stream::outcome(int ret, std::size_t bytes) {
 // that got bytes returns them at once; what it left unsent goes with the next call.
 tls_stream::step_result tls_stream::send_records(direction d, step_result r) {
   if (r.ec) return r;
-  if (d == direction::write && !r.wait && io_->hold_records) {
+  // (A write finished by OpenSSL but not yet sent, written_unsent, is never held: its caller waits for it.)
+  if (d == direction::write && !r.wait && io_->hold_records && !io_->written_unsent) {
     io_->hold_records = false;  // the next write sends them
     return r;
   }

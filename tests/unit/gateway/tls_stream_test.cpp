@@ -5,9 +5,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -28,7 +31,9 @@ std::string pattern(std::size_t size) {
 }
 
 // A blocking OpenSSL client: connects, waits `delay` before it reads, then reads until the server closes.
-std::string read_all_after(unsigned short port, std::chrono::milliseconds delay) {
+// `before_reading`, given the socket, runs after the handshake and before the first read.
+std::string read_all_after(unsigned short port, std::chrono::milliseconds delay,
+                           const std::function<void(int)>& before_reading = {}) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -43,6 +48,7 @@ std::string read_all_after(unsigned short port, std::chrono::milliseconds delay)
   std::string got;
   if (SSL_connect(ssl) == 1) {
     std::this_thread::sleep_for(delay);
+    if (before_reading) before_reading(fd);
     char b[16384];
     for (;;) {
       const int n = SSL_read(ssl, b, sizeof b);
@@ -56,19 +62,31 @@ std::string read_all_after(unsigned short port, std::chrono::milliseconds delay)
   return got;
 }
 
+// A certificate for localhost and a listening socket on loopback.
+struct tls_server {
+  sekisho::test::temp_dir dir;
+  std::shared_ptr<tls_contexts> contexts;
+  asio::io_context io;
+  tcp_acceptor acceptor{io.get_executor(), tcp::endpoint(asio::ip::address_v4::loopback(), 0)};
+  unsigned short port = acceptor.local_endpoint().port();
+
+  tls_server() {
+    const auto d = dir.path();
+    REQUIRE(sekisho::cli::create_local_ca(d / "ca.pem", d / "ca.key", "test CA"));
+    REQUIRE(sekisho::cli::issue_server_certificate(d / "ca.pem", d / "ca.key", {"localhost"}, d / "server.pem",
+                                                   d / "server.key"));
+    auto loaded = tls_contexts::load({{{"localhost"}, d / "server.pem", d / "server.key"}});
+    REQUIRE(loaded);
+    contexts = std::move(*loaded);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a large response written and then closed at once reaches a slow reader whole") {
-  sekisho::test::temp_dir dir;
-  const auto d = dir.path();
-  REQUIRE(sekisho::cli::create_local_ca(d / "ca.pem", d / "ca.key", "test CA"));
-  REQUIRE(sekisho::cli::issue_server_certificate(d / "ca.pem", d / "ca.key", {"localhost"}, d / "server.pem", d / "server.key"));
-  auto contexts = tls_contexts::load({{{"localhost"}, d / "server.pem", d / "server.key"}});
-  REQUIRE(contexts);
-
-  asio::io_context io;
-  tcp_acceptor acceptor(io.get_executor(), tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-  const auto port = acceptor.local_endpoint().port();
+  tls_server server;
+  auto& io = server.io;
+  auto& acceptor = server.acceptor;
   const auto body = pattern(3 * 1024 * 1024 + 12345);  // many gathers' worth, not a multiple of a record
 
   bool written = false;
@@ -77,7 +95,7 @@ TEST_CASE("a large response written and then closed at once reaches a slow reade
     auto socket = co_await acceptor.async_accept(use_awaitable);
     const int small = 16384;  // and a small send buffer: the gathered records cannot all go at once
     ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
-    tls_stream stream(std::move(socket), (*contexts)->initial());
+    tls_stream stream(std::move(socket), server.contexts->initial());
     stream.expires_after(20s);
     error_code ec;
     co_await stream.async_handshake(with_error(ec));
@@ -91,11 +109,57 @@ TEST_CASE("a large response written and then closed at once reaches a slow reade
   }, asio::detached);
 
   std::string got;
-  std::thread client([&] { got = read_all_after(port, 300ms); });
+  std::thread client([&] { got = read_all_after(server.port, 300ms); });
   io.run_for(30s);
   client.join();
   CHECK(written);
   CHECK(!write_ec);
   CHECK(got.size() == body.size());
   CHECK(got == body);
+}
+
+TEST_CASE("a held write's records wait for the next write and leave with it") {
+  tls_server server;
+  const auto body = pattern(64 * 1024);
+  const auto first = std::string_view(body).substr(0, 16 * 1024 + 200);  // a head and one record, as body_writer
+  const auto rest = std::string_view(body).substr(first.size());
+
+  std::atomic<bool> held{false};
+  std::atomic<bool> checked{false};
+  bool arrived_early = true;
+  error_code write_ec;
+  asio::co_spawn(server.io, [&]() -> awaitable<void> {
+    auto socket = co_await server.acceptor.async_accept(use_awaitable);
+    tls_stream stream(std::move(socket), server.contexts->initial());
+    SSL_set_num_tickets(stream.native_handle(), 0);  // after the handshake, nothing but the writes below
+    stream.expires_after(20s);
+    error_code ec;
+    co_await stream.async_handshake(with_error(ec));
+    if (ec) co_return;
+    stream.hold_next_write();
+    co_await write_all(stream, asio::buffer(first.data(), first.size()), io_clock::now() + 20s, write_ec);
+    held = true;
+    steady_timer pause(server.io);
+    for (int i = 0; !checked && i < 2000; ++i) {  // the client looks for bytes meanwhile (10 s at most)
+      pause.expires_after(5ms);
+      co_await pause.async_wait(use_awaitable);
+    }
+    co_await write_all(stream, asio::buffer(rest.data(), rest.size()), io_clock::now() + 20s, write_ec);
+    stream.close();
+  }, asio::detached);
+
+  std::string got;
+  std::thread client([&] {
+    got = read_all_after(server.port, 0ms, [&](int fd) {
+      for (int i = 0; !held && i < 10000; ++i) std::this_thread::sleep_for(1ms);
+      pollfd p{fd, POLLIN, 0};
+      arrived_early = ::poll(&p, 1, 200) > 0;
+      checked = true;
+    });
+  });
+  server.io.run_for(30s);
+  client.join();
+  CHECK(!arrived_early);  // the held write sent nothing of its own…
+  CHECK(!write_ec);
+  CHECK(got == body);     // …and its bytes left, in order, with the next write's
 }

@@ -5,8 +5,9 @@
 // at most one per 64 KiB the proxy relays (6 for one measured response; about a fifth more 200 KB responses a
 // second: bench/RESULTS.md, thirteenth step).
 // OpenSSL writes into this through a BIO of its own kind; tls_stream has the records of a write longer than
-// one record gathered, sends them after every call into OpenSSL, and holds the write's completion until they
-// have reached the kernel. A single record (a small response) goes straight to the socket, as before.
+// one record gathered, sends them after every call into OpenSSL (or, for a write held for the next one,
+// after that one's), and holds the write's completion until they have reached the kernel. A single record
+// (a small response) goes straight to the socket, as before.
 #pragma once
 #include <openssl/bio.h>
 

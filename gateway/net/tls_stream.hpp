@@ -3,9 +3,10 @@
 // Why not asio::ssl::stream: it puts a BIO pair and two 17 KiB buffers of its own between OpenSSL and the
 // socket, about 68 KiB per connection whether busy or idle, and copies every byte through them twice.
 // Here OpenSSL reads the non-blocking socket itself, writes its records into a record_gather that the
-// stream sends after every call (several records in one write()), and holds no record buffer while the
-// stream waits for the client; the stream only waits for the socket when OpenSSL says it must (WANT_READ /
-// WANT_WRITE) or the kernel will not yet take the gathered records.
+// stream sends after every call (several records in one write(); a write held for the next one goes with
+// that one's: hold_next_write), and holds no record buffer while the stream waits for the client; the
+// stream only waits for the socket when OpenSSL says it must (WANT_READ / WANT_WRITE) or the kernel will
+// not yet take the gathered records.
 //
 // It is an AsyncReadStream and AsyncWriteStream for Beast, and it is its own lowest layer with
 // tcp_stream's deadline calls: expires_after() covers every operation started after it, and on

@@ -17,11 +17,17 @@ inline constexpr std::string_view hop_by_hop[] = {"Connection", "Keep-Alive",   
 // (`Content_Length`) are dropped so that an upstream that merges '_' into '-' cannot see two framings.
 inline constexpr std::string_view framing[] = {"Content-Length", "Transfer-Encoding"};
 
-// Where a client could claim another address, scheme or host. The gateway sets X-Forwarded-For/-Proto/-Host
-// itself; the rest are not sent.
-inline constexpr std::string_view forwarding[] = {"Forwarded",        "X-Forwarded-For", "X-Forwarded-Proto",
-                                                  "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP",
-                                                  "X-Client-IP"};
+// Where a client could claim another address, scheme, host or path. The gateway sets X-Forwarded-For/-Proto/
+// -Host itself; the rest are not sent. The path overrides matter most: IIS URL Rewrite, ASP.NET, Symfony and
+// Zend-era apps serve X-Original-URL or X-Rewrite-URL instead of the request line, so one of them sent
+// through a bypass route would open a page the rules never judged.
+inline constexpr std::string_view forwarding[] = {
+    "Forwarded",          "X-Forwarded-For",      "X-Forwarded-Proto",       "X-Forwarded-Host",
+    "X-Forwarded-Port",   "X-Forwarded-Server",   "X-Forwarded-Scheme",      "X-Forwarded-Ssl",
+    "X-Forwarded-Prefix", "X-Forwarded-Uri",      "X-Original-URL",          "X-Original-URI",
+    "X-Rewrite-URL",      "X-Original-Host",      "X-Host",                  "X-Real-IP",
+    "X-Client-IP",        "True-Client-IP",       "X-Original-Forwarded-For", "X-Cluster-Client-IP",
+    "Front-End-Https",    "X-Url-Scheme"};
 
 // Set, kept or acted on by the gateway for every request.
 inline constexpr std::string_view request_meaning[] = {"Host", "Cookie", "Expect"};

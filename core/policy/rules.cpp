@@ -24,6 +24,12 @@ bool encoded_separator_at(std::string_view path, std::size_t i) {
   return (hi == '2' && lo == 'f') || (hi == '5' && lo == 'c');
 }
 
+// ';' or "%3B" at path[i], in either case: where path parameters start.
+bool parameters_at(std::string_view path, std::size_t i) {
+  if (i < path.size() && path[i] == ';') return true;
+  return i + 2 < path.size() && path[i] == '%' && path[i + 1] == '3' && ascii_lower(path[i + 2]) == 'b';
+}
+
 // The first item of a rule's condition list that pred accepts; nullptr when none does.
 template <class T, class Pred>
 const T* first_match(const std::vector<T>& list, Pred pred) {
@@ -157,12 +163,13 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
   if (prefix.empty() || prefix.front() != '/') return false;  // not a path prefix; config refuses these
   // Path parameters ("/admin;jsessionid=1") are dropped by Tomcat and Jetty before routing, so they are
   // skipped here too: "/admin" covers "/admin;x" and "/admin;x/y" as the upstream would serve them. An
+  // encoded ';' likewise, in case an upstream decodes before it strips (as normalize_target assumes). An
   // encoded '/' or '\' (only present for allow_encoded_slash upstreams) may be decoded into a separator
   // upstream, so it ends a segment here too: "/admin" covers "/admin%2Fusers".
   std::size_t i = 0;
   for (std::size_t j = 0; j < prefix.size();) {
     if (i == path.size()) return false;
-    if (path[i] == ';' && prefix[j] != ';') {
+    if (parameters_at(path, i) && prefix[j] != ';') {
       i = std::min(path.find('/', i), path.size());
       continue;
     }
@@ -175,7 +182,8 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
     ++i;
     ++j;
   }
-  return prefix.back() == '/' || i == path.size() || path[i] == '/' || path[i] == ';' || encoded_separator_at(path, i);
+  return prefix.back() == '/' || i == path.size() || path[i] == '/' || parameters_at(path, i) ||
+         encoded_separator_at(path, i);
 }
 
 }  // namespace sekisho

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
+
 #include "core/session/session_id.hpp"
 #include "gateway/http/header_names.hpp"
 
@@ -21,6 +23,15 @@ void for_each_cookie(std::string_view header, F f) {
     if (eq == std::string_view::npos) continue;
     f(trim_whitespace(item.substr(0, eq)), trim_whitespace(item.substr(eq + 1)));
   }
+}
+
+// Whether a Set-Cookie value names one of the gateway's cookies: the name is what comes before '=', or the
+// whole pair when there is none (a browser takes that for a nameless cookie's value, and sends it bare).
+bool sets_gateway_cookie(std::string_view set_cookie) {
+  const auto pair = set_cookie.substr(0, set_cookie.find(';'));
+  const auto name = trim_whitespace(pair.substr(0, pair.find('=')));
+  return name.size() >= session_cookie_name.size() &&
+         boost::beast::iequals(name.substr(0, session_cookie_name.size()), session_cookie_name);
 }
 
 }  // namespace
@@ -61,6 +72,19 @@ void strip_session_cookie(head_fields& h) {
   }
   h.erase(http::field::cookie);
   for (auto& v : kept_headers) h.insert(http::field::cookie, v);
+}
+
+std::size_t drop_gateway_set_cookies(head_fields& h) {
+  std::size_t dropped = 0;
+  for (auto f = h.begin(); f != h.end();) {
+    if (f->name() == http::field::set_cookie && sets_gateway_cookie(f->value())) {
+      f = h.erase(f);
+      ++dropped;
+    } else {
+      ++f;
+    }
+  }
+  return dropped;
 }
 
 }  // namespace sekisho::gateway

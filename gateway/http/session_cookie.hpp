@@ -23,4 +23,9 @@ std::optional<std::string_view> single_cookie(const head_fields& h, std::string_
 // language) from every Cookie header, so upstreams never see them.
 void strip_session_cookie(head_fields& h);
 
+// Removes from an upstream's response every Set-Cookie that would set one of those cookies (the name in any
+// case): an app behind the gateway, or a header-injection bug in one, could otherwise plant a session of its
+// choosing in the browser (session fixation) or wipe the user's. Returns how many were removed.
+std::size_t drop_gateway_set_cookies(head_fields& h);
+
 }  // namespace sekisho::gateway

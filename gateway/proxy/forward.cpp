@@ -9,6 +9,7 @@
 #include "gateway/http/head_writer.hpp"
 #include "gateway/http/header_names.hpp"
 #include "gateway/http/response_rewrite.hpp"
+#include "gateway/http/session_cookie.hpp"
 #include "gateway/proxy/tunnel.hpp"
 #include "gateway/http/error_pages.hpp"
 #include "gateway/server/read_head.hpp"
@@ -104,6 +105,7 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   const bool websocket = res.result_int() == 101;
   if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
   rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
+  drop_gateway_set_cookies(res);
   prepare_client_response(res, websocket);
   const bool client_keep_alive = r.client_keep_alive && !websocket;
   res.version(client_version);
@@ -129,7 +131,8 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   }
 
   if (websocket) {
-    co_await tunnel(client, client_buffer, up, conn.buffer, std::chrono::seconds(r.client_timeout));
+    const auto idle = std::chrono::seconds(r.client_timeout);
+    co_await tunnel(client, client_buffer, up, conn.buffer, idle, r.session_watch);
     x.outcome.client_reusable = false;
     co_return x;
   }

@@ -13,6 +13,7 @@
 #include "gateway/net/tls_stream.hpp"
 #include "gateway/http/forward_headers.hpp"
 #include "gateway/proxy/relay.hpp"
+#include "gateway/proxy/tunnel_watch.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 
 namespace sekisho::gateway {
@@ -30,6 +31,7 @@ struct forward_request {
   unsigned client_version = 11;   // set by forward() from the request as received
   bool client_keep_alive = true;  // likewise
   std::string_view banner{};      // written into HTML pages (a break-glass session); empty: none
+  tunnel_watch session_watch{};   // for a WebSocket upgrade under a session: whether it still stands
 };
 
 // Logged when the client went away before its response started: nginx's code, which log tools know.

@@ -126,6 +126,15 @@ awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, clie
   co_return co_await send(client, std::move(r), timeout, log);
 }
 
+// Whether session `id` still stands, found as a request finds it: in the cache, or from authd when the
+// cache's answer is too old. For a WebSocket tunnel, which outlives its upgrade request (tunnel_watch).
+tunnel_watch watch_session(worker& w, std::string id) {
+  return {[&w, id = std::move(id)]() -> awaitable<bool> {
+    if (auto known = w.sessions().cached(id)) co_return *known != nullptr;
+    co_return co_await w.sessions().lookup(id) != nullptr;
+  }};
+}
+
 // One request whose head is at the start of the buffer. Returns whether the connection may continue.
 awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buffer& buffer, std::size_t head_size,
                               const ip_address& peer, const std::string& peer_text, access_record& log) {
@@ -152,7 +161,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (source != peer) log.client = to_string(source);
 
   std::shared_ptr<const session_identity> who;
-  if (const auto id = session_cookie(req)) {
+  const auto id = session_cookie(req);
+  if (id) {
     if (auto known = w.sessions().cached(*id)) who = std::move(*known);
     else who = co_await w.sessions().lookup(std::string(*id));
     if (who) {
@@ -188,6 +198,9 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (body->kind == body_kind::length && body->length > limit)
     co_return co_await send_error(client, 413, version, false, timeout, log);
 
+  const bool websocket = is_websocket_upgrade(req);
+  // Kept before the cookie goes: a WebSocket tunnel is watched for the end of its session.
+  auto watch = websocket && who ? watch_session(w, std::string(*id)) : tunnel_watch{};
   strip_session_cookie(req);  // the upstream never sees the gateway's session id
   // Any upstream's identity header could be trusted by an app reachable through another route.
   for (const auto& other : g.upstreams) strip_identity_headers(req, other);
@@ -199,7 +212,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.public_host = std::string(req[http::field::host]);
   fr.headers.upstream = &u;
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
-  fr.headers.websocket_upgrade = is_websocket_upgrade(req);
+  fr.headers.websocket_upgrade = websocket;
+  fr.session_watch = std::move(watch);
   if (who && who->break_glass) fr.banner = break_glass_banner();
   log.upstream = u.name;
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);

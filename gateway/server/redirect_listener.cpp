@@ -1,6 +1,12 @@
 #include "gateway/server/redirect_listener.hpp"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <boost/beast/http/write.hpp>
+
+#include "core/policy/rules.hpp"
 
 #include "gateway/http/admission.hpp"
 #include "gateway/http/head_reader.hpp"
@@ -13,7 +19,21 @@ namespace sekisho::gateway {
 namespace http = beast::http;
 namespace {
 
-text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uint16_t https_port) {
+// Where to send the browser: the host it asked for when a certificate names it, otherwise the first name a
+// certificate has. A Host the gateway does not serve never reaches a Location, where a shared cache could
+// keep it as a redirect to another site.
+std::optional<std::string> https_host(const std::vector<certificate_config>& certificates, std::string host) {
+  for (const auto& c : certificates)
+    for (const auto& pattern : c.hosts)
+      if (host_matches(pattern, host)) return host;
+  for (const auto& c : certificates)
+    for (const auto& name : c.hosts)
+      if (name.find('*') == std::string::npos) return name;
+  return std::nullopt;
+}
+
+text_response answer(beast::flat_buffer& buffer, std::size_t head_size, const gateway_config& g,
+                     std::uint16_t https_port) {
   const std::string_view head(static_cast<const char*>(buffer.data().data()), head_size);
   head_arena arena;
   request_head req(arena);
@@ -21,10 +41,12 @@ text_response answer(beast::flat_buffer& buffer, std::size_t head_size, std::uin
   auto host = host_from_header(req[http::field::host]);
   auto target = normalize_target(req.target());
   if (!host || !target) return error_page(400, req.version(), false);
+  const auto to = https_host(g.certificates, std::move(*host));
+  if (!to) return error_page(400, req.version(), false);
   const std::string port = https_port == 443 ? "" : ":" + std::to_string(https_port);
   // 301 lets browsers remember it; 308 keeps the method and body of anything but GET and HEAD.
   const bool reading = req.method() == http::verb::get || req.method() == http::verb::head;
-  return redirect_to("https://" + *host + port + forward_target(*target), reading ? 301 : 308, req.version(), false);
+  return redirect_to("https://" + *to + port + forward_target(*target), reading ? 301 : 308, req.version(), false);
 }
 
 }  // namespace
@@ -36,7 +58,7 @@ awaitable<void> serve_redirect(worker& w, tcp_socket socket, std::uint16_t https
   beast::flat_buffer buffer;
   const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
   if (head.status == head_status::closed || head.status == head_status::timeout) co_return;
-  auto r = head.status == head_status::ok ? answer(buffer, head.size, https_port) : error_page(431, 11, false);
+  auto r = head.status == head_status::ok ? answer(buffer, head.size, g, https_port) : error_page(431, 11, false);
   error_code ec;
   stream.expires_after(g.header_timeout);
   co_await http::async_write(stream, r, with_error(ec));

@@ -20,7 +20,9 @@ SPOOFED = [
     ("X-Forwarded-Host", "evil.example"), ("X_FORWARDED_HOST", "evil.example"),
     ("X-Forwarded-Proto", "http"), ("x-forwarded-proto", "http"),
     ("X-Forwarded-Port", "80"), ("Forwarded", "for=6.6.6.6;proto=http;host=evil.example"),
-    ("X-Real-IP", "6.6.6.6"), ("X-Client-IP", "6.6.6.6"),
+    ("X-Real-IP", "6.6.6.6"), ("X-Client-IP", "6.6.6.6"), ("True-Client-IP", "6.6.6.6"),
+    ("X-Original-URL", "/admin"), ("X_Rewrite_URL", "/admin"), ("X-Forwarded-Uri", "/admin"),
+    ("X-Forwarded-Prefix", "/admin"), ("X-Original-Host", "evil.example"),
     ("Connection", "keep-alive, X-Secret, x_hidden"), ("X-Secret", "hop-by-hop"), ("X-Hidden", "hop-by-hop"),
     ("Keep-Alive", "timeout=5"), ("TE", "trailers"), ("Proxy-Authorization", "Basic YWRtaW46YWRtaW4="),
     ("Proxy-Connection", "keep-alive"), ("Content_Length", "5"), ("Transfer_Encoding", "chunked"),
@@ -28,7 +30,8 @@ SPOOFED = [
 
 # Normalised names (lower case, '_' as '-') that must never reach the upstream.
 NEVER_FORWARDED = {"remote-user", "x-remote-user", "x-forwarded-user", "x-forwarded-port", "forwarded", "x-real-ip",
-                   "x-client-ip", "x-secret", "x-hidden", "keep-alive", "te", "proxy-authorization",
+                   "x-client-ip", "true-client-ip", "x-original-url", "x-rewrite-url", "x-forwarded-uri",
+                   "x-forwarded-prefix", "x-original-host", "x-secret", "x-hidden", "keep-alive", "te", "proxy-authorization",
                    "proxy-connection", "content-length", "transfer-encoding", "connection"}
 
 
@@ -47,6 +50,12 @@ class ForwardedHeaders(unittest.TestCase):
             location = /refresh {
               add_header Refresh "5; url=http://127.0.0.1:@PORT@/after";
               add_header Content-Location "http://127.0.0.1:@PORT@/here";
+              return 200 "x";
+            }
+            location = /plant-session {
+              add_header Set-Cookie "__Host-sekisho=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; Secure; Path=/";
+              add_header Set-Cookie "__HOST-SEKISHO-form=x; Secure; Path=/";
+              add_header Set-Cookie "app=1; Path=/";
               return 200 "x";
             }""")
         cls.recorder = RecordingUpstream()
@@ -125,6 +134,16 @@ class ForwardedHeaders(unittest.TestCase):
         # Secure added: the browser reaches the app over HTTPS only (the upstream spoke plain HTTP).
         self.assertEqual(r.headers("Set-Cookie"), ["a=b; Path=/; Secure", "c=d; Path=/app; HttpOnly; Secure"])
         self.assertNotIn(b"127.0.0.1", r.raw_head, "the internal address leaked in a header")
+
+    def test_an_upstream_cannot_set_the_gateways_cookies(self):
+        # Session fixation (or wiping the user's session) by an app behind the gateway, or a header-injection
+        # bug in one: its Set-Cookie lines for __Host-sekisho* never reach the browser; its own cookies do.
+        for host in (self.host(), self.host(name="open.test")):  # rewriting cookies on or off
+            with self.subTest(host=host):
+                r = self.gw.request("GET", "/plant-session", host=host)
+                self.assertEqual(r.status, 200)
+                secure = "; Secure" if host == self.host() else ""  # added where cookies are rewritten
+                self.assertEqual(r.headers("Set-Cookie"), ["app=1; Path=/" + secure])
 
     def test_refresh_and_content_location_are_rewritten(self):
         r = self.gw.request("GET", "/refresh", host=self.host())

@@ -157,6 +157,17 @@ TEST_CASE_FIXTURE(fixture, "an untrusted peer's forwarding headers are replaced 
     CHECK(dump(h).find(leaked) == std::string::npos);
 }
 
+TEST_CASE_FIXTURE(fixture, "path overrides and other claimed addresses never reach the upstream") {
+  // IIS URL Rewrite, ASP.NET and Symfony-era apps serve X-Original-URL / X-Rewrite-URL over the request line.
+  for (auto name : {"X-Original-URL", "x_original_url", "X-Rewrite-URL", "X-Original-URI", "X-Forwarded-Uri",
+                    "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Original-Host", "X-Host", "True-Client-IP",
+                    "X-Original-Forwarded-For", "X-Cluster-Client-IP", "Front-End-Https"})
+    h.insert(name, "/chart/123");
+  prepare();
+  CHECK(dump(h).find("/chart/123") == std::string::npos);
+  CHECK(values_of(h, "Accept") == values{"text/html"});
+}
+
 TEST_CASE_FIXTURE(fixture, "a trusted proxy's X-Forwarded-For chain is kept and extended") {
   context.peer_is_trusted_proxy = true;
   context.client_address = "10.0.0.2";

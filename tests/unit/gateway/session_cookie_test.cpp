@@ -60,3 +60,17 @@ TEST_CASE("the gateway's cookies are removed before the upstream; the app's own 
   CHECK_FALSE(session_cookie(h));
   CHECK(h[http::field::host] == "ehr.example.jp");
 }
+
+TEST_CASE("an upstream cannot set the gateway's cookies: those Set-Cookie lines go, the app's stay") {
+  head_fields h;
+  for (const char* v : {"JSESSIONID=1; Path=/", "__Host-sekisho=AAAA; Secure; HttpOnly; Path=/", "lang=ja",
+                        " __host-SEKISHO=x; Path=/", "__Host-sekisho-form=t; Path=/", "__Host-sekisho; Path=/",
+                        "app=__Host-sekisho=1"})
+    h.insert(http::field::set_cookie, v);
+  h.insert("X-Note", "__Host-sekisho=kept: not a Set-Cookie");
+  CHECK(drop_gateway_set_cookies(h) == 4);
+  std::vector<std::string> left;
+  for (const auto& f : h) left.emplace_back(f.value());
+  CHECK(left == std::vector<std::string>{"JSESSIONID=1; Path=/", "lang=ja", "app=__Host-sekisho=1",
+                                         "__Host-sekisho=kept: not a Set-Cookie"});
+}

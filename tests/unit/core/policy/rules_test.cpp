@@ -238,6 +238,10 @@ TEST_CASE("path prefixes end at a segment boundary") {
            prefix_case{"/admin;x/users", "/admin/users", true},
            prefix_case{"/admin;x", "/admin/", false},
            prefix_case{"/ad;x/min", "/admin", false},
+           prefix_case{"/admin%3Bx", "/admin", true},  // an upstream may decode %3B before it strips parameters
+           prefix_case{"/admin%3bx/users", "/admin/users", true},
+           prefix_case{"/admin%3B", "/admin/", false},
+           prefix_case{"/admin%3", "/admin", false},
            prefix_case{"/admin%2Fusers", "/admin", true},  // an upstream may decode %2F into '/'
            prefix_case{"/admin%2fusers", "/admin/users", true},
            prefix_case{"/admin%5Cusers", "/admin/", true},

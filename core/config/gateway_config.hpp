@@ -64,6 +64,9 @@ struct gateway_config {
   std::chrono::seconds drain_timeout{30};
   std::chrono::seconds session_cache_ttl{5};
   std::vector<ip_network> trusted_proxies;   // X-Forwarded-* accepted only from these; empty = nobody
+  // Strict-Transport-Security for the portal's pages and the apps' responses that carry none of their own,
+  // from hsts_max_age ("0s": not sent). The browser then never tries plain HTTP to these hosts again.
+  std::string strict_transport_security = "max-age=31536000";
   std::filesystem::path access_log = "access.log";  // relative to state_dir; "journal" = journald; "" = off
   bool access_log_query = true;
   std::size_t access_log_max_bytes = 100ull << 20;  // rotate beyond this

@@ -16,7 +16,7 @@ using std::chrono::seconds;
 const std::set<std::string> gateway_keys = {
     "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
     "header_timeout", "idle_timeout", "drain_timeout", "session_cache_ttl", "trusted_proxies", "access_log",
-    "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate"};
+    "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate", "hsts_max_age"};
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",
@@ -217,6 +217,9 @@ void read_gateway_config(const toml::value& root, const fs::path& state_dir, gat
   r.duration("drain_timeout", g.drain_timeout, seconds(0), seconds(3600));
   r.duration("session_cache_ttl", g.session_cache_ttl, seconds(0), seconds(5));  // revocation within 5 s
   g.trusted_proxies = networks(r, "trusted_proxies");
+  seconds hsts(365 * 86400);
+  r.duration("hsts_max_age", hsts, seconds(0), seconds(2 * 365 * 86400));
+  g.strict_transport_security = hsts.count() == 0 ? "" : "max-age=" + std::to_string(hsts.count());
   std::string log = g.access_log.string();
   r.string("access_log", log);
   g.access_log = (log.empty() || log == "journal") ? fs::path(log) : inside(state_dir, log);

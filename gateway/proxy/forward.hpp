@@ -32,6 +32,7 @@ struct forward_request {
   bool client_keep_alive = true;  // likewise
   std::string_view banner{};      // written into HTML pages (a break-glass session); empty: none
   tunnel_watch session_watch{};   // for a WebSocket upgrade under a session: whether it still stands
+  std::string_view strict_transport_security{};  // for a response without one; empty: none
 };
 
 // Logged when the client went away before its response started: nginx's code, which log tools know.

@@ -123,6 +123,8 @@ awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, clie
     pr.keep_alive = req.keep_alive();
   }
   auto r = co_await serve_portal(std::move(pr), w.authd(), w.sessions());
+  if (const auto& hsts = settings.gateway.strict_transport_security; !hsts.empty())
+    r.set("Strict-Transport-Security", hsts);
   co_return co_await send(client, std::move(r), timeout, log);
 }
 
@@ -214,6 +216,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
   fr.headers.websocket_upgrade = websocket;
   fr.session_watch = std::move(watch);
+  fr.strict_transport_security = g.strict_transport_security;
   if (who && who->break_glass) fr.banner = break_glass_banner();
   log.upstream = u.name;
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);

@@ -52,6 +52,7 @@ class ForwardedHeaders(unittest.TestCase):
               add_header Content-Location "http://127.0.0.1:@PORT@/here";
               return 200 "x";
             }
+            location = /own-hsts { add_header Strict-Transport-Security "max-age=60"; return 200 "x"; }
             location = /plant-session {
               add_header Set-Cookie "__Host-sekisho=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; Secure; Path=/";
               add_header Set-Cookie "__HOST-SEKISHO-form=x; Secure; Path=/";
@@ -65,8 +66,8 @@ class ForwardedHeaders(unittest.TestCase):
                      {"name": "nginx", "url": cls.nginx.url}]
         rules = [{"name": "all", "action": "bypass"}]
         cls.gw = Gateway(cls.env, upstreams=upstreams, rules=rules)
-        cls.trusting = Gateway(cls.env, name="trusting", gateway={"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]},
-                               upstreams=upstreams, rules=rules)
+        trusting = {"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"], "hsts_max_age": "0s"}
+        cls.trusting = Gateway(cls.env, name="trusting", gateway=trusting, upstreams=upstreams, rules=rules)
         for c in (cls.trusting.stop, cls.gw.stop, cls.recorder.stop, cls.nginx.stop):
             cls.addClassCleanup(c)
 
@@ -144,6 +145,18 @@ class ForwardedHeaders(unittest.TestCase):
                 self.assertEqual(r.status, 200)
                 secure = "; Secure" if host == self.host() else ""  # added where cookies are rewritten
                 self.assertEqual(r.headers("Set-Cookie"), ["app=1; Path=/" + secure])
+
+    def test_https_answers_tell_the_browser_to_stay_on_https(self):
+        # After one visit, a typed http://ehr/ is never tried in plain HTTP, where the login could be stripped.
+        for target in ("/x", "/.sekisho/login"):
+            with self.subTest(target=target):
+                r = self.gw.request("GET", target, host=self.host())
+                self.assertEqual(r.status, 200)
+                self.assertEqual(r.headers("Strict-Transport-Security"), ["max-age=31536000"])
+        r = self.gw.request("GET", "/own-hsts", host=self.host())
+        self.assertEqual(r.headers("Strict-Transport-Security"), ["max-age=60"], "the app's own is not kept")
+        r = self.trusting.request("GET", "/x", host=self.host(self.trusting))  # hsts_max_age = "0s"
+        self.assertEqual(r.headers("Strict-Transport-Security"), [])
 
     def test_refresh_and_content_location_are_rewritten(self):
         r = self.gw.request("GET", "/refresh", host=self.host())

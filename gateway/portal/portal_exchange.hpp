@@ -33,7 +33,8 @@ text_response plain(const portal_request& r, boost::beast::http::status status, 
 std::string field(const form_fields& form, const char* name);
 // An authd request carrying where it comes from (for throttling and the audit trail).
 nlohmann::json portal_request_json(const portal_request& r, const char* op);
-// The reply's "result" when authd answered at all; "" when it did not (unreachable, refused, malformed).
+// The reply's "result" when authd answered at all; "bad_request" when it refused a field of the request (too
+// long); "" when it did not answer (unreachable, refused, malformed).
 std::string result_of(const result<nlohmann::json>& reply);
 // authd's verdict on a login step as the notice the user sees; `otherwise` for a plain refusal.
 notice notice_for(const std::string& result, notice otherwise);

@@ -143,8 +143,10 @@ class Portal(PortalSite):
                    what="the closed session to be refused")
 
     def test_unknown_user_and_wrong_password_see_the_same_page(self):
+        # Overlong input too (authd takes neither): the same page, not "the login service is not answering".
         pages = []
-        for user, password in (("nurse", "not-the-Password#1"), ("nobody-here", PASSWORD)):
+        for user, password in (("nurse", "not-the-Password#1"), ("nobody-here", PASSWORD), ("a" * 300, PASSWORD),
+                               ("nurse", "x" * 1100)):
             b = self.browser()
             page = self.login_form(b)
             r = b.post("/.sekisho/login", {"username": user, "password": password, "csrf": hidden(page, "csrf")})

@@ -47,6 +47,15 @@ result<void> check_query(std::string_view query) {
   return {};
 }
 
+// What follows an encoded '%': "2E", "2F", "5C" or "00" (any case) make "%252E" and the like, which an upstream
+// that decodes twice (old IIS, an app decoding what its server already decoded) reads as a dot, a slash, a
+// backslash or NUL in a path the rules saw as one plain segment.
+bool double_encoded_separator(std::string_view rest) {
+  if (rest.size() < 2) return false;
+  const char hi = rest[0], lo = static_cast<char>(rest[1] | 0x20);
+  return (hi == '2' && (lo == 'e' || lo == 'f')) || (hi == '5' && lo == 'c') || (hi == '0' && rest[1] == '0');
+}
+
 // Percent-decodes the unreserved characters, upper-cases the hex of every other escape, and refuses the
 // bytes and escapes that have no business in a path.
 result<std::string> decode_path(std::string_view raw, const target_options& options) {
@@ -64,6 +73,8 @@ result<std::string> decode_path(std::string_view raw, const target_options& opti
     if (!b) return make_error("malformed percent escape in the path");
     if (*b < 0x20 || *b == 0x7F) return make_error("encoded control character in the path");
     if ((*b == '/' || *b == '\\') && !options.allow_encoded_slash) return make_error("encoded slash in the path");
+    if (*b == '%' && double_encoded_separator(raw.substr(i + 3)) && !options.allow_encoded_slash)
+      return make_error("double-encoded dot, slash or NUL in the path");
     if (unreserved(*b)) {
       out.push_back(static_cast<char>(*b));
     } else {

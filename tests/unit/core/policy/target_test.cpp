@@ -34,6 +34,7 @@ TEST_CASE("targets that could be judged as one path and served as another are re
       "/%", "/%4", "/%zz", "/%4g", "/a%", "/%%41", "/%u002e",            // malformed escapes
       "/a%00", "/%0a", "/%0D%0A", "/%1F", "/%7f", "/%09",                // encoded NUL and controls
       "/a%2Fb", "/a%2fb", "/a%5Cb", "/a%5c", "/%2f%2e%2e",               // encoded '/' and '\'
+      "/public/%252e%252e/admin", "/a%252Fb", "/a%252fb", "/a%255Cb", "/a%2500",  // double-encoded (IIS)
       "/a b", "/a\tb", "/a\rb", "/a\nb", "/a\x7f", "/a\x80", "/\xe3\x81\x82",  // raw bytes
       "/a\\b", "/a\"b", "/<x>", "/^", "/`", "/{", "/|", "/}",
       std::string("/a\0b", 4),
@@ -72,6 +73,8 @@ TEST_CASE("accepted targets normalise to one form") {
       {"/.a/b../...x/c.", "/.a/b../...x/c.", "", false},  // dots inside names: kept as they are
       {"/a.", "/a.", "", false},
       {"/a/%2e", "/a/", "", false},  // a dot segment only once decoded
+      {"/rate/100%25", "/rate/100%25", "", false},        // a literal '%' stays encoded
+      {"/a%2541", "/a%2541", "", false},                  // double-encoded, but only an 'A'
       {"/%41%7E%2d%5F%2E%7a%30", "/A~-_.z0", "", false},  // unreserved decoded
       {"/%3f", "/%3F", "", false},                         // reserved kept, not turned into '?'
       {"/%3F", "/%3F", "", false},
@@ -109,6 +112,7 @@ TEST_CASE("encoded slashes pass only for an upstream configured for them") {
   CHECK(normalize_target("/group%2Fproject/-/raw", legacy)->path == "/group%2Fproject/-/raw");
   CHECK(normalize_target("/a%2F%2Fb%2F", legacy)->path == "/a%2F%2Fb%2F");
   CHECK(normalize_target("/a%2F..b", legacy)->path == "/a%2F..b");
+  CHECK(normalize_target("/a%252Fb", legacy)->path == "/a%252Fb");
   // They stay encoded, but the upstream may decode them into separators: dot segments between them are
   // refused, or "/public/..%2Fadmin" would be /public to the policy and /admin to the upstream.
   for (const char* hidden : {"/public/..%2Fadmin", "/public%2F..%2Fadmin", "/a/%2e%2e%2f", "/a/%2e%2e%5c",

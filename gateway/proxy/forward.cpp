@@ -106,8 +106,8 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
   rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
   drop_gateway_set_cookies(res);
-  if (!r.strict_transport_security.empty() && res.find("Strict-Transport-Security") == res.end())
-    res.set("Strict-Transport-Security", r.strict_transport_security);
+  if (!r.strict_transport_security.empty() && res.find(http::field::strict_transport_security) == res.end())
+    res.insert(http::field::strict_transport_security, r.strict_transport_security);
   prepare_client_response(res, websocket);
   const bool client_keep_alive = r.client_keep_alive && !websocket;
   res.version(client_version);

@@ -200,12 +200,6 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   if (body->kind == body_kind::length && body->length > limit)
     co_return co_await send_error(client, 413, version, false, timeout, log);
 
-  const bool websocket = is_websocket_upgrade(req);
-  // Kept before the cookie goes: a WebSocket tunnel is watched for the end of its session.
-  auto watch = websocket && who ? watch_session(w, std::string(*id)) : tunnel_watch{};
-  strip_session_cookie(req);  // the upstream never sees the gateway's session id
-  // Any upstream's identity header could be trusted by an app reachable through another route.
-  for (const auto& other : g.upstreams) strip_identity_headers(req, other);
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
   forward_request fr{req, *body, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
@@ -214,9 +208,13 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.public_host = std::string(req[http::field::host]);
   fr.headers.upstream = &u;
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
-  fr.headers.websocket_upgrade = websocket;
-  fr.session_watch = std::move(watch);
+  fr.headers.websocket_upgrade = is_websocket_upgrade(req);
+  // Kept before the cookie goes: a WebSocket tunnel is watched for the end of its session.
+  if (fr.headers.websocket_upgrade && who) fr.session_watch = watch_session(w, std::string(*id));
   fr.strict_transport_security = g.strict_transport_security;
+  strip_session_cookie(req);  // the upstream never sees the gateway's session id
+  // Any upstream's identity header could be trusted by an app reachable through another route.
+  for (const auto& other : g.upstreams) strip_identity_headers(req, other);
   if (who && who->break_glass) fr.banner = break_glass_banner();
   log.upstream = u.name;
   const auto outcome = co_await forward(client, buffer, std::move(fr), *pool, *chunk);

@@ -82,3 +82,25 @@ def start_authd_with_nurse(binary, gateway):
     wait_until(lambda: sekisho(binary, gateway.config_path, ["status"], check=False).returncode == 0, 15,
                what="authd to answer")
     return authd, key
+
+
+def login_session(binary, config_path, user, key):
+    """A web session for USER (PASSWORD, then the next step's code: `totp add` spent this step's); returns
+    (session id, None), or (None, what went wrong) for the test to fail with when it needs the session."""
+    r = sekisho(binary, config_path, ["login", user, "--session"],
+                stdin=f"{PASSWORD}\n{totp(key, time.time() + 30)}\n", check=False)
+    lines = r.stdout.strip().splitlines()
+    if r.returncode == 0 and lines:
+        return lines[-1].strip(), None
+    return None, f"`sekisho login {user} --session` exited {r.returncode}: {r.stdout}{r.stderr}"
+
+
+def start_with_nurse_session(cls, binary):
+    """For a test class whose cls.gw was made with start=False and authd_clients_config(): authd with user
+    `nurse` (cls.authd), the gateway started, and a web session: cls.session, or None and cls.login_problem.
+    Both stop at the class's cleanup, authd first."""
+    cls.addClassCleanup(cls.gw.stop)
+    cls.authd, key = start_authd_with_nurse(binary, cls.gw)
+    cls.addClassCleanup(cls.authd.stop)
+    cls.gw.start()
+    cls.session, cls.login_problem = login_session(binary, cls.gw.config_path, "nurse", key)

@@ -10,7 +10,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import PASSWORD, authd_clients_config, sekisho, start_authd_with_nurse, totp  # noqa: E402
+from accounts import authd_clients_config, sekisho, start_with_nurse_session  # noqa: E402
 from harness import (Env, Gateway, Nginx, WebSocketEcho, main, request_bytes, sekisho_binary,  # noqa: E402
                      ws_accept_key, ws_frame, ws_read_frame)
 
@@ -95,16 +95,7 @@ class WebSocketSession(unittest.TestCase):
         cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
                          upstreams=[{"name": "ws", "url": cls.ws.url}],
                          rules=[{"name": "everything", "action": "two_factor"}])
-        cls.addClassCleanup(cls.gw.stop)
-        cls.authd, key = start_authd_with_nurse(sekisho_binary(), cls.gw)
-        cls.addClassCleanup(cls.authd.stop)
-        cls.gw.start()
-        # The confirmation spent this step's code; the next step's is accepted (window 1) and unused.
-        r = sekisho(sekisho_binary(), cls.gw.config_path, ["login", "nurse", "--session"],
-                    stdin=f"{PASSWORD}\n{totp(key, time.time() + 30)}\n", check=False)
-        lines = r.stdout.strip().splitlines()
-        cls.session = lines[-1].strip() if r.returncode == 0 and lines else None
-        cls.login_problem = f"`sekisho login nurse --session` exited {r.returncode}: {r.stdout}{r.stderr}"
+        start_with_nurse_session(cls, sekisho_binary())
 
     def test_a_busy_tunnel_closes_soon_after_its_user_is_disabled(self):
         if not self.session:

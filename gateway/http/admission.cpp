@@ -37,8 +37,8 @@ result<std::string> host_from_header(std::string_view h) {
   }
   if (!h.empty()) {  // ":port"
     h.remove_prefix(1);
-    if (h.empty() || h.size() > 5 || !std::all_of(h.begin(), h.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-        std::stoul(std::string(h)) > 65535)
+    const bool digits = std::all_of(h.begin(), h.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (h.empty() || h.size() > 5 || !digits || std::stoul(std::string(h)) > 65535)
       return make_error("malformed port in Host");
   }
   for (auto& c : host) {

@@ -121,7 +121,8 @@ std::string result_of(const result<json>& reply) {
   if (!reply || !reply->is_object()) return "";
   // A field authd will not take (a user name over 256 bytes, say) is the user's input, not a fault of authd:
   // the page refuses it as it refuses any wrong input, rather than saying the login service is down.
-  if (reply->value("ok", false) != true) return reply->value("error", "") == "bad_request" ? "bad_request" : "";
+  if (reply->value("ok", false) != true)
+    return reply->value("error", "") == "bad_request" ? "bad_request" : "";
   return reply->value("result", "");
 }
 

@@ -41,8 +41,8 @@ awaitable<void> copy_bytes(From& from, beast::flat_buffer& pending, To& to, std:
 // closed so everything else ends too, and the function returns only after all have stopped (they refer to
 // the caller's streams).
 template <class A, class B>
-awaitable<void> tunnel(A& a, beast::flat_buffer& a_pending, B& b, beast::flat_buffer& b_pending, std::chrono::seconds idle,
-                       const tunnel_watch& watch) {
+awaitable<void> tunnel(A& a, beast::flat_buffer& a_pending, B& b, beast::flat_buffer& b_pending,
+                       std::chrono::seconds idle, const tunnel_watch& watch) {
   auto ex = co_await asio::this_coro::executor;
   steady_timer helper_done(ex, steady_timer::time_point::max());
   steady_timer next_check(ex);

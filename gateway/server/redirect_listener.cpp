@@ -46,7 +46,8 @@ text_response answer(beast::flat_buffer& buffer, std::size_t head_size, const ga
   const std::string port = https_port == 443 ? "" : ":" + std::to_string(https_port);
   // 301 lets browsers remember it; 308 keeps the method and body of anything but GET and HEAD.
   const bool reading = req.method() == http::verb::get || req.method() == http::verb::head;
-  return redirect_to("https://" + *to + port + forward_target(*target), reading ? 301 : 308, req.version(), false);
+  const auto location = "https://" + *to + port + forward_target(*target);
+  return redirect_to(location, reading ? 301 : 308, req.version(), false);
 }
 
 }  // namespace
@@ -58,7 +59,8 @@ awaitable<void> serve_redirect(worker& w, tcp_socket socket, std::uint16_t https
   beast::flat_buffer buffer;
   const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
   if (head.status == head_status::closed || head.status == head_status::timeout) co_return;
-  auto r = head.status == head_status::ok ? answer(buffer, head.size, g, https_port) : error_page(431, 11, false);
+  auto r = head.status == head_status::ok ? answer(buffer, head.size, g, https_port)
+                                          : error_page(431, 11, false);
   error_code ec;
   stream.expires_after(g.header_timeout);
   co_await http::async_write(stream, r, with_error(ec));

@@ -31,7 +31,8 @@ SPOOFED = [
 # Normalised names (lower case, '_' as '-') that must never reach the upstream.
 NEVER_FORWARDED = {"remote-user", "x-remote-user", "x-forwarded-user", "x-forwarded-port", "forwarded", "x-real-ip",
                    "x-client-ip", "true-client-ip", "x-original-url", "x-rewrite-url", "x-forwarded-uri",
-                   "x-forwarded-prefix", "x-original-host", "x-secret", "x-hidden", "keep-alive", "te", "proxy-authorization",
+                   "x-forwarded-prefix", "x-original-host", "x-secret", "x-hidden", "keep-alive", "te",
+                   "proxy-authorization",
                    "proxy-connection", "content-length", "transfer-encoding", "connection"}
 
 

@@ -16,6 +16,7 @@
 #include "cli/local_ca.hpp"
 #include "cli/site_setup.hpp"
 #include "core/login/user_name.hpp"
+#include "core/policy/rule_fallthrough.hpp"
 #include "core/seal/keyring.hpp"
 #include "core/store/user_store.hpp"
 #include "core/util/key_file.hpp"
@@ -202,6 +203,7 @@ int run_check_config(const args&, const fs::path& config_path) {
             << "  rp_id      " << webauthn->rp.id << "\n"
             << "  origins    " << (origins.empty() ? "(none: set webauthn.origins to use security keys)" : origins)
             << "\n";
+  for (const auto& line : group_rule_fallthroughs(cfg->gateway.rules)) std::cout << "warning: " << line << "\n";
   return exit_ok;
 }
 

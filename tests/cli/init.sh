@@ -18,6 +18,24 @@ expect_not_contains "re-running init issues no new link" "enroll?t=" "$out"
 [ "$key_before" = "$(sha256sum "$WORK/state/master.key")" ] && pass || fail "init changed the master key"
 
 expect_ok "check-config passes on a fresh install" sk check-config
+expect_not_contains "a fresh install has nothing to warn of" "warning:" "$out"
+
+# A group rule that a later catch-all undoes: check-config passes, but says so.
+cp "$CONFIG" "$WORK/before-rules.toml"
+cat >>"$CONFIG" <<'TOML'
+
+[[rule]]
+groups = ["doctors"]
+name = "doctors only"
+action = "two_factor"
+paths = ["/orders"]
+[[rule]]
+action = "two_factor"
+name = "staff"
+TOML
+expect_ok "check-config passes with a group rule undone by a later one" sk check-config
+expect_contains "and warns of it" "warning: rule 'doctors only' admits only its groups, but rule 'staff'" "$out"
+cp "$WORK/before-rules.toml" "$CONFIG"
 expect_ok "sekisho --help" "$SEKISHO" --help
 for c in init check-config "user add" "user list" "user show" "user disable" "user enable" "user delete" \
          "user passwd" "user unlock" "user reset-factors" "totp add" recovery-codes "audit verify" \

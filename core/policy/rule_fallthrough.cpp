@@ -1,6 +1,7 @@
 #include "core/policy/rule_fallthrough.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace sekisho {
 namespace {

@@ -48,8 +48,8 @@ result<void> check_query(std::string_view query) {
 }
 
 // What follows an encoded '%': "2E", "2F", "5C" or "00" (any case) make "%252E" and the like, which an
-// upstream that decodes twice (old IIS, an app decoding what its server already decoded) reads as a dot, a slash, a
-// backslash or NUL in a path the rules saw as one plain segment.
+// upstream that decodes twice (old IIS, an app decoding what its server already decoded) reads as a dot, a
+// slash, a backslash or NUL in a path the rules saw as one plain segment.
 bool double_encoded_separator(std::string_view rest) {
   if (rest.size() < 2) return false;
   const char hi = rest[0], lo = static_cast<char>(rest[1] | 0x20);

@@ -43,6 +43,9 @@ struct upstream_config {
   bool allow_encoded_slash = false;
   bool rewrite_redirects = true;   // Location / Content-Location / Refresh with the internal address
   bool rewrite_cookies = true;     // Set-Cookie Domain with the internal host name
+  // Cache-Control: no-store on a logged-in user's responses that carry no Cache-Control of their own, so a
+  // legacy app's patient pages do not stay in a shared ward terminal's browser cache after logout.
+  bool no_store_logged_in = false;
   std::chrono::seconds connect_timeout{5};
   std::chrono::seconds response_timeout{60};
   int max_idle_connections = 32;

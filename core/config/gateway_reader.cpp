@@ -21,7 +21,8 @@ const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",
     "groups_header", "name_header", "allow_encoded_slash", "rewrite_redirects", "rewrite_cookies",
-    "connect_timeout", "response_timeout", "max_idle_connections", "max_connections", "max_body_bytes"};
+    "no_store_logged_in", "connect_timeout", "response_timeout", "max_idle_connections", "max_connections",
+    "max_body_bytes"};
 const std::set<std::string> rule_keys = {"name", "hosts", "paths", "methods", "sources", "groups", "action"};
 
 fs::path inside(const fs::path& base, const fs::path& p) { return p.is_absolute() ? p : base / p; }
@@ -120,6 +121,7 @@ upstream_config read_upstream(const table_reader& r, const seconds& default_conn
   r.boolean("allow_encoded_slash", u.allow_encoded_slash);
   r.boolean("rewrite_redirects", u.rewrite_redirects);
   r.boolean("rewrite_cookies", u.rewrite_cookies);
+  r.boolean("no_store_logged_in", u.no_store_logged_in);
   r.duration("connect_timeout", u.connect_timeout, seconds(1), seconds(300));
   r.duration("response_timeout", u.response_timeout, seconds(1), seconds(86400));
   r.integer("max_idle_connections", u.max_idle_connections, 0, 10000);

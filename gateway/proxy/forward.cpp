@@ -108,6 +108,8 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   drop_gateway_set_cookies(res);
   if (!r.strict_transport_security.empty() && res.find(http::field::strict_transport_security) == res.end())
     res.insert(http::field::strict_transport_security, r.strict_transport_security);
+  if (u.no_store_logged_in && r.headers.identity != nullptr && res.find(http::field::cache_control) == res.end())
+    res.insert(http::field::cache_control, "no-store");
   prepare_client_response(res, websocket);
   const bool client_keep_alive = r.client_keep_alive && !websocket;
   res.version(client_version);

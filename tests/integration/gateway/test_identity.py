@@ -37,12 +37,20 @@ class Identity(unittest.TestCase):
         cls.nginx = Nginx(cls.env)
         cls.recorder = RecordingUpstream()
         cls.addClassCleanup(cls.recorder.stop)
+        cls.cached = RecordingUpstream(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: max-age=60\r\n"
+                                       b"\r\nok")
+        cls.addClassCleanup(cls.cached.stop)
         cls.addClassCleanup(cls.nginx.stop)
         cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
                          upstreams=[{"name": "chart", "path_prefix": "/chart", "url": cls.recorder.url},
                                     {"name": "lab", "path_prefix": "/lab", "url": cls.recorder.url,
                                      "identity_header": "X-EHR-User"},
-                                    {"name": "public", "path_prefix": "/public", "url": cls.recorder.url},
+                                    {"name": "public", "path_prefix": "/public", "url": cls.recorder.url,
+                                     "no_store_logged_in": True},
+                                    {"name": "ward", "path_prefix": "/ward", "url": cls.recorder.url,
+                                     "no_store_logged_in": True},
+                                    {"name": "icons", "path_prefix": "/icons", "url": cls.cached.url,
+                                     "no_store_logged_in": True},
                                     {"name": "nginx", "url": cls.nginx.url}],
                          rules=[{"name": "public", "paths": ["/public"], "action": "bypass"},
                                 {"name": "everything else", "action": "two_factor"}])
@@ -91,6 +99,16 @@ class Identity(unittest.TestCase):
                 head = self.forwarded_head(target, [self.cookie()] + SPOOFED_LAB)
                 self.assertNotIn("x-ehr-user", [n.lower().replace("_", "-") for n, _ in parse_fields(head)],
                                  head.decode("latin-1"))
+
+    def test_no_store_is_added_to_logged_in_pages_of_an_upstream_that_asks(self):
+        for target, cache_control in (("/ward/P000123", ["no-store"]),  # no_store_logged_in, no header: added
+                                      ("/chart/P000123", []),           # the option off
+                                      ("/public/news", []),             # on, but nobody logged in (bypass)
+                                      ("/icons/a.png", ["max-age=60"])):  # on, and the app's own is kept
+            with self.subTest(target=target):
+                r = self.gw.request("GET", target, host=self.host(), headers=[self.cookie()])
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.headers("Cache-Control"), cache_control)
 
     def test_nginx_sees_the_user(self):
         r = self.gw.request("GET", "/echo/x", host=self.host(), headers=[self.cookie(), ("Remote_User", "admin")])

@@ -45,9 +45,21 @@ function totp(base32Key, at) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+// The id of the field that has the focus once the page has given it (Chromium applies autofocus after the load
+// event, so typing at once can lose the first keys on a slow machine); '' when no field gets it within 5 s.
+async function focusedField(page, id) {
+  try {
+    await page.waitForFunction((want) => document.activeElement && document.activeElement.id === want, id,
+      { timeout: 5000 });
+  } catch (_) { /* reported below: the test asserts which field has the focus */ }
+  return page.evaluate(() => (document.activeElement && document.activeElement.id) || '');
+}
+
 // Password, then the code from the app (the next step's code: the enrollment spent the current one), by keyboard.
 async function loginWithCode(page, j, code, screenshot) {
-  await page.keyboard.type(j.user);  // the user name field has the focus
+  const focused = await focusedField(page, 'username');
+  if (focused !== 'username') throw new Error(`the login page gave the focus to '${focused}', not the user name`);
+  await page.keyboard.type(j.user);
   await page.keyboard.press('Tab');
   await page.keyboard.type(j.password);
   await page.keyboard.press('Enter');
@@ -77,8 +89,12 @@ async function run(scenario) {
     result.external_requests = b.external;
     console.log(JSON.stringify({ ok: true, ...result }));
   } catch (e) {
-    try { await b.screenshot('failure'); } catch (_) { /* the page may be gone */ }
-    console.log(JSON.stringify({ ok: false, error: String(e && e.stack || e), url: b.page.url() }));
+    let text = '';
+    try {
+      await b.screenshot('failure');
+      text = (await b.page.textContent('body')).slice(0, 400);
+    } catch (_) { /* the page may be gone */ }
+    console.log(JSON.stringify({ ok: false, error: String(e && e.stack || e), url: b.page.url(), text }));
     process.exitCode = 1;
   } finally {
     await b.browser.close();
@@ -94,4 +110,4 @@ async function pastChanges(page) {
   return text;
 }
 
-module.exports = { run, totp, loginWithCode, addSecurityKey, pastChanges };
+module.exports = { run, totp, focusedField, loginWithCode, addSecurityKey, pastChanges };

@@ -2,7 +2,7 @@
 // authenticator app (oathtool's, from the test) using only the keyboard, lands on the patient page she asked
 // for, logs out, and the EHR is closed again; the same code then does not log her in a second time.
 'use strict';
-const { run } = require('./browser');
+const { run, focusedField } = require('./browser');
 
 run(async (j, { page, screenshot }) => {
   const out = {};
@@ -12,12 +12,13 @@ run(async (j, { page, screenshot }) => {
   out.login_heading = await page.textContent('h1');
   await screenshot('login');
 
-  await page.keyboard.type(j.user);  // the user name field has the focus
+  out.username_focused = await focusedField(page, 'username');
+  await page.keyboard.type(j.user);
   await page.keyboard.press('Tab');
   await page.keyboard.type(j.password);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#code');
-  out.code_focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  out.code_focused = await focusedField(page, 'code');
   await screenshot('code');
   await page.keyboard.type(j.code);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);

@@ -41,7 +41,8 @@ def run_scenario(script, job, timeout=120):
         raise AssertionError(f"{script} printed no result (exit {r.returncode}): {r.stdout}{r.stderr}")
     result = json.loads(lines[-1])
     if not result.get("ok"):
-        raise AssertionError(f"{script} failed at {result.get('url')}: {result.get('error')}")
+        raise AssertionError(f"{script} failed at {result.get('url')}, whose page said "
+                             f"{result.get('text')!r}: {result.get('error')}")
     return result
 
 
@@ -89,6 +90,7 @@ class BrowserLogin(unittest.TestCase):
         self.assertIn("/.sekisho/login?rd=/patients/P000123", r["login_url"])
         self.assertEqual(r["login_lang"], "ja")
         self.assertEqual(r["login_heading"], "ログイン")
+        self.assertEqual(r["username_focused"], "username")
         self.assertEqual(r["code_focused"], "code")
         self.assertEqual(r["after_login_url"], f"https://ehr.test:{self.gw.port}/patients/P000123")
         self.assertIn("ログイン中: nurse", r["after_login_text"])

@@ -36,6 +36,10 @@ const char* describe(gateway::admission_kind k) {
 
 // check-policy --url https://host/path [--user NAME --group G ...] [--from ADDRESS] [--method M]
 int run_check_policy(const args& a, const fs::path& config_path) {
+  if (a.options.count("--url") == 0) {
+    std::cerr << "sekisho check-policy: --url is needed: the URL to judge, as https://host/path\n";
+    return exit_usage;
+  }
   auto cfg = load_config(config_path);
   if (!cfg) return fail(cfg.message());
   const std::string url = a.get("--url");

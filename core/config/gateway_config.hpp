@@ -41,6 +41,9 @@ struct upstream_config {
   std::string groups_header;       // empty = not sent
   std::string name_header;         // empty = not sent
   bool allow_encoded_slash = false;
+  // A Windows server (IIS): paths compare without regard to case, and Windows name aliases are refused
+  // (core/policy/windows_path.hpp).
+  bool windows_paths = false;
   bool rewrite_redirects = true;   // Location / Content-Location / Refresh with the internal address
   bool rewrite_cookies = true;     // Set-Cookie Domain with the internal host name
   // Cache-Control: no-store on a logged-in user's responses that carry no Cache-Control of their own, so a

@@ -20,9 +20,9 @@ const std::set<std::string> gateway_keys = {
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",
-    "groups_header", "name_header", "allow_encoded_slash", "rewrite_redirects", "rewrite_cookies",
-    "no_store_logged_in", "connect_timeout", "response_timeout", "max_idle_connections", "max_connections",
-    "max_body_bytes"};
+    "groups_header", "name_header", "allow_encoded_slash", "windows_paths", "rewrite_redirects",
+    "rewrite_cookies", "no_store_logged_in", "connect_timeout", "response_timeout", "max_idle_connections",
+    "max_connections", "max_body_bytes"};
 const std::set<std::string> rule_keys = {"name", "hosts", "paths", "methods", "sources", "groups", "action"};
 
 fs::path inside(const fs::path& base, const fs::path& p) { return p.is_absolute() ? p : base / p; }
@@ -119,6 +119,7 @@ upstream_config read_upstream(const table_reader& r, const seconds& default_conn
   header_name(r, "name_header", u.name_header, true);
   distinct_identity_headers(r, u);
   r.boolean("allow_encoded_slash", u.allow_encoded_slash);
+  r.boolean("windows_paths", u.windows_paths);
   r.boolean("rewrite_redirects", u.rewrite_redirects);
   r.boolean("rewrite_cookies", u.rewrite_cookies);
   r.boolean("no_store_logged_in", u.no_store_logged_in);

@@ -15,7 +15,8 @@ int select_upstream(const std::vector<upstream_config>& upstreams, std::string_v
     const auto& u = upstreams[i];
     bool host_ok = u.hosts.empty();
     for (const auto& pattern : u.hosts) host_ok = host_ok || host_matches(pattern, host);
-    if (!host_ok || !path_has_prefix(path, u.path_prefix)) continue;
+    const auto paths = u.windows_paths ? path_case::ignored : path_case::exact;
+    if (!host_ok || !path_has_prefix(path, u.path_prefix, paths)) continue;
     const bool has_hosts = !u.hosts.empty();
     // Longer prefix first, then explicit hosts over "any host"; on a full tie the first listed stays.
     const bool better = best < 0 || u.path_prefix.size() > best_length ||

@@ -59,8 +59,9 @@ bool match_request(const access_rule& rule, const request_facts& facts, std::str
     describe(what, "host", *h);
   }
   if (!rule.path_prefixes.empty()) {
-    const auto* p =
-        first_match(rule.path_prefixes, [&](const std::string& x) { return path_has_prefix(facts.path, x); });
+    const auto* p = first_match(rule.path_prefixes, [&](const std::string& prefix) {
+      return path_has_prefix(facts.path, prefix, facts.paths);
+    });
     if (p == nullptr) return false;
     describe(what, "path", *p);
   }
@@ -159,7 +160,7 @@ bool host_matches(std::string_view pattern, std::string_view host) {
   return iequals(pattern, host);
 }
 
-bool path_has_prefix(std::string_view path, std::string_view prefix) {
+bool path_has_prefix(std::string_view path, std::string_view prefix, path_case c) {
   if (prefix.empty() || prefix.front() != '/') return false;  // not a path prefix; config refuses these
   // Path parameters ("/admin;jsessionid=1") are dropped by Tomcat and Jetty before routing, so they are
   // skipped here too: "/admin" covers "/admin;x" and "/admin;x/y" as the upstream would serve them. An
@@ -178,7 +179,8 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
       ++j;
       continue;
     }
-    if (path[i] != prefix[j]) return false;
+    if (path[i] != prefix[j] && (c == path_case::exact || ascii_lower(path[i]) != ascii_lower(prefix[j])))
+      return false;
     ++i;
     ++j;
   }

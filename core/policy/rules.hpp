@@ -21,6 +21,10 @@ struct access_rule {
   access action = access::deny;
 };
 
+// How path prefixes compare: exactly, as Linux web servers serve paths, or without regard to ASCII case, as
+// Windows servers do (an upstream with windows_paths: windows_path.hpp).
+enum class path_case { exact, ignored };
+
 struct request_facts {
   std::string_view host;    // lower case, port removed
   std::string_view path;    // normalised (normalize_target)
@@ -28,6 +32,7 @@ struct request_facts {
   ip_address source;
   // The user's groups once a session exists; null before login.
   const std::vector<std::string>* groups = nullptr;
+  path_case paths = path_case::exact;  // as the upstream that serves the request compares them
 };
 
 struct access_decision {
@@ -56,6 +61,7 @@ bool host_matches(std::string_view pattern, std::string_view host);
 // "/admin" and "/admin/x" but not "/administrator"; "/admin/" matches "/admin/x" but not "/admin". Path
 // parameters are skipped as Tomcat and Jetty skip them: "/admin" also matches "/admin;x" and "/admin;x/y".
 // An encoded '/' or '\' (allow_encoded_slash) counts as a separator: "/admin" matches "/admin%2Fx".
-bool path_has_prefix(std::string_view path, std::string_view prefix);
+// With path_case::ignored, "/admin" also matches "/ADMIN/x" (ASCII letters only; escapes stay exact).
+bool path_has_prefix(std::string_view path, std::string_view prefix, path_case c = path_case::exact);
 
 }  // namespace sekisho

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/policy/routes.hpp"
+#include "core/policy/windows_path.hpp"
 
 namespace sekisho::gateway {
 namespace {
@@ -73,7 +74,16 @@ admission admit(const gateway_config& g, std::string_view host, std::string_view
     return a;
   }
 
-  const request_facts facts{host, a.target.path, method, source, who ? &who->groups : nullptr};
+  // The upstream is known before the rules judge the path: a Windows one compares paths as Windows does.
+  a.upstream = select_upstream(g.upstreams, host, a.target.path);
+  const bool windows = a.upstream >= 0 && g.upstreams[static_cast<std::size_t>(a.upstream)].windows_paths;
+  if (const auto alias = windows ? windows_alias(a.target.path) : std::string_view{}; !alias.empty()) {
+    a.kind = admission_kind::bad_request;
+    a.problem = "Windows path alias: " + std::string(alias);
+    return a;
+  }
+  const request_facts facts{host, a.target.path, method, source, who ? &who->groups : nullptr,
+                            windows ? path_case::ignored : path_case::exact};
   a.decision = decide_access(g.rules, facts, reason);
   if (a.decision.action == access::deny) {
     a.kind = admission_kind::deny;
@@ -84,7 +94,6 @@ admission admit(const gateway_config& g, std::string_view host, std::string_view
     a.kind = admission_kind::login;
     return a;
   }
-  a.upstream = select_upstream(g.upstreams, host, a.target.path);
   a.kind = a.upstream < 0 ? admission_kind::not_found : admission_kind::forward;
   a.send_identity = needed > 0;
   return a;

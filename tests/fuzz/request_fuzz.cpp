@@ -15,6 +15,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "core/policy/windows_path.hpp"
 #include "gateway/http/admission.hpp"
 #include "gateway/http/forward_headers.hpp"
 #include "gateway/http/head_reader.hpp"
@@ -37,6 +38,11 @@ gateway_config make_config() {
   u.groups_header = "Remote-Groups";
   u.name_header = "Remote-Name";
   g.upstreams.push_back(u);
+  upstream_config lab = u;  // an IIS results server: Windows path rules (Host: lab.local)
+  lab.name = "lab";
+  lab.hosts = {"lab.local"};
+  lab.windows_paths = true;
+  g.upstreams.push_back(lab);
   access_rule open;
   open.path_prefixes = {"/public"};
   open.action = access::bypass;
@@ -93,6 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (a.kind != admission_kind::forward) return 0;
   check(normalize_target(forward_target(a.target)).ok());
   check(*normalize_target(forward_target(a.target)) == a.target);
+  const auto& upstream = g.upstreams[static_cast<std::size_t>(a.upstream)];
+  check(!upstream.windows_paths || windows_alias(a.target.path).empty());
 
   strip_session_cookie(req);
   const forward_identity id{who ? who->user : "", who ? who->groups : std::vector<std::string>{},
@@ -100,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   forward_context c;
   c.client_address = "10.1.2.3";
   c.public_host = std::string(req[http::field::host]);
-  c.upstream = &g.upstreams[0];
+  c.upstream = &upstream;
   c.identity = a.send_identity && who ? &id : nullptr;
   if (!prepare_upstream_request(req, c)) return 0;
   for (const auto& f : req) check(safe_header_value(f.value()));

@@ -1,8 +1,9 @@
 """The path is normalised once, and the same form is judged and forwarded: dot segments, repeated slashes
 and encoded unreserved characters cannot move a request from a denied path to an allowed one; ambiguous
 forms (encoded slash or backslash, controls, dot segments with parameters) get 400; nothing matching a
-rule is denied; the query never changes the decision. The plain-HTTP listener only redirects to HTTPS on
-the host the client named, and refuses malformed hosts and targets."""
+rule is denied; the query never changes the decision. A Windows upstream's rules ignore case, and its
+name aliases get 400. The plain-HTTP listener only redirects to HTTPS on the host the client named, and
+refuses malformed hosts and targets."""
 
 import os
 import sys
@@ -70,14 +71,19 @@ class Policy(unittest.TestCase):
         cls.env = Env()
         cls.nginx = Nginx(cls.env)
         cls.gw = Gateway(cls.env, gateway={"redirect_listen": ["127.0.0.1:0"]},
-                         upstreams=[{"name": "nginx", "url": cls.nginx.url}],
+                         upstreams=[{"name": "nginx", "url": cls.nginx.url},
+                                    {"name": "iis", "url": cls.nginx.url, "hosts": ["win.test"],
+                                     "windows_paths": True}],
                          rules=[{"name": "admin is closed", "hosts": ["ehr.test"], "paths": ["/admin"],
                                  "action": "deny"},
                                 {"name": "public pages", "hosts": ["ehr.test"], "paths": ["/public"],
                                  "methods": ["GET", "HEAD"], "action": "bypass"},
                                 {"name": "charts need a login", "hosts": ["ehr.test"], "paths": ["/chart"],
                                  "action": "two_factor"},
-                                {"name": "open host", "hosts": ["open.test"], "action": "bypass"}])
+                                {"name": "open host", "hosts": ["open.test"], "action": "bypass"},
+                                {"name": "iis admin closed", "hosts": ["win.test"], "paths": ["/Admin"],
+                                 "action": "deny"},
+                                {"name": "iis", "hosts": ["win.test"], "action": "bypass"}])
         cls.addClassCleanup(cls.gw.stop)
         cls.addClassCleanup(cls.nginx.stop)
 
@@ -100,6 +106,24 @@ class Policy(unittest.TestCase):
                 r = self.gw.request("GET", target, host="open.test")
                 self.assertEqual(r.status, 200, r)
                 self.assertEqual(r.text, f"uri={upstream_uri}\n")
+
+    def test_a_windows_upstream_is_judged_as_windows_serves_paths(self):
+        # IIS serves all of these as /Admin: the rule for /Admin must see them so, or refuse them.
+        cases = [("/admin", 403), ("/ADMIN/users", 403), ("/aDmIn;x", 403), ("/admin.", 400),
+                 ("/admin%20", 400), ("/admin%2e/", 400), ("/ADMINI~1/", 400), ("/admin::$DATA", 400),
+                 ("/admin%3A%3A$DATA", 400)]
+        for n, (target, status) in enumerate(cases):
+            with self.subTest(target=target):
+                self.assertEqual(self.gw.request("GET", target, host="win.test",
+                                                 headers=[("X-Test", f"win-{n}")]).status, status)
+        r = self.gw.request("GET", "/Results/View.aspx?id=7", host="win.test",
+                            headers=[("X-Test", "win-page")])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.text, "uri=/Results/View.aspx?id=7\n")  # forwarded in the case the browser sent
+        self.assertEqual(self.gw.request("GET", "/ADMIN", host="open.test").status, 200)  # exact elsewhere
+        time.sleep(0.3)
+        reached = {e["test"] for e in self.nginx.log_entries() if e["test"].startswith("win-")}
+        self.assertEqual(reached, {"win-page"}, "refused requests reached the upstream")
 
     def test_method_outside_the_rule_falls_through_to_deny(self):
         self.assertEqual(self.gw.request("POST", "/public/page", body=b"x=1").status, 403)
@@ -184,17 +208,22 @@ class SourceBehindProxy(unittest.TestCase):
         for c in (cls.direct.stop, cls.proxied.stop, cls.nginx.stop):
             cls.addClassCleanup(c)
 
-    def status(self, gw, chain):
-        return gw.request("GET", "/chart", headers=[("X-Forwarded-For", chain)] if chain else []).status
+    def status(self, gw, chain, path="/chart"):
+        return gw.request("GET", path, headers=[("X-Forwarded-For", chain)] if chain else []).status
 
     def test_the_client_behind_a_trusted_proxy_is_judged(self):
-        self.assertEqual(self.status(self.proxied, "198.51.100.7"), 200)
-        self.assertEqual(self.status(self.proxied, "203.0.113.9, 198.51.100.7, 10.1.2.3"), 200)  # through two proxies
-        self.assertEqual(self.status(self.proxied, "198.51.100.7, 203.0.113.5"), 403)  # the nearest hop is outside
-        self.assertEqual(self.status(self.proxied, None), 403)  # the proxy itself is not a ward terminal
+        self.assertEqual(self.status(self.proxied, "198.51.100.7", "/chart/1"), 200)
+        self.assertEqual(self.status(self.proxied, "203.0.113.9, 198.51.100.7, 10.1.2.3", "/chart/2"),
+                         200)  # through two proxies
+        self.assertEqual(self.status(self.proxied, "198.51.100.7, 203.0.113.5", "/chart/3"),
+                         403)  # the nearest hop is outside
+        # The proxy itself is not a ward terminal.
+        self.assertEqual(self.status(self.proxied, None, "/chart/4"), 403)
         wait_until(lambda: len(self.proxied.access_log_entries()) >= 4, 5, what="4 access log lines")
-        clients = [e["client"] for e in self.proxied.access_log_entries()]
-        self.assertEqual(clients, ["198.51.100.7", "198.51.100.7", "203.0.113.5", "127.0.0.1"])
+        # Each I/O thread hands its lines to the writer on its own: matched by path, not by order.
+        clients = {e["path"]: e["client"] for e in self.proxied.access_log_entries()}
+        self.assertEqual(clients, {"/chart/1": "198.51.100.7", "/chart/2": "198.51.100.7",
+                                   "/chart/3": "203.0.113.5", "/chart/4": "127.0.0.1"})
 
     def test_a_client_cannot_claim_an_address(self):
         self.assertEqual(self.status(self.direct, "198.51.100.7"), 403)

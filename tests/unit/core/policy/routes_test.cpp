@@ -58,3 +58,14 @@ TEST_CASE("ties go to explicit hosts, then to the first listed") {
   CHECK(select_upstream(longer, "ehr.local", "/static/a.css") == 1);
   CHECK(select_upstream(longer, "ehr.local", "/index.html") == 0);
 }
+
+TEST_CASE("a Windows upstream owns its path prefix in any case; others compare it exactly") {
+  std::vector<upstream_config> ups = {upstream("linux", {}, "/"), upstream("iis", {}, "/Results"),
+                                      upstream("pacs", {}, "/pacs")};
+  ups[1].windows_paths = true;
+  CHECK(select_upstream(ups, "ehr.local", "/results/1") == 1);
+  CHECK(select_upstream(ups, "ehr.local", "/RESULTS") == 1);
+  CHECK(select_upstream(ups, "ehr.local", "/resultsx") == 0);
+  CHECK(select_upstream(ups, "ehr.local", "/PACS/x") == 0);  // a Linux upstream's prefix is exact
+  CHECK(select_upstream(ups, "ehr.local", "/pacs/x") == 2);
+}

@@ -256,6 +256,25 @@ TEST_CASE("path prefixes end at a segment boundary") {
   }
 }
 
+TEST_CASE("a Windows upstream's paths compare without regard to case, escapes exactly") {
+  CHECK(path_has_prefix("/ADMIN", "/admin", path_case::ignored));
+  CHECK(path_has_prefix("/Admin/Users/List.aspx", "/admin/users", path_case::ignored));
+  CHECK(path_has_prefix("/admin", "/Admin", path_case::ignored));
+  CHECK(path_has_prefix("/ADMIN;x", "/admin", path_case::ignored));
+  CHECK_FALSE(path_has_prefix("/ADMINISTRATOR", "/admin", path_case::ignored));  // still a segment boundary
+  CHECK_FALSE(path_has_prefix("/ADMIN", "/admin"));                              // exact unless asked
+  CHECK_FALSE(path_has_prefix("/%E3%81%82", "/%e3%81%82x", path_case::ignored));
+
+  const std::vector<access_rule> rules = {rule("no-admin", {"/Admin"}, access::deny),
+                                          rule("rest", {"/"}, access::bypass)};
+  auto f = facts("/ADMIN/settings");
+  CHECK(decide_access(rules, f).action == access::bypass);
+  f.paths = path_case::ignored;
+  const auto d = decide_access(rules, f);
+  CHECK(d.action == access::deny);
+  CHECK(d.reason == "rule \"no-admin\" (#1): path /Admin → deny");
+}
+
 TEST_CASE("access names round-trip and nothing else parses") {
   for (auto a : {access::deny, access::bypass, access::one_factor, access::two_factor}) CHECK(*parse_access(to_string(a)) == a);
   for (const char* bad : {"", "Deny", "two-factor", "2fa", "bypass "}) {

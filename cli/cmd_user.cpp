@@ -1,12 +1,16 @@
 // `sekisho user …`: accounts. Every change is one transaction together with its audit record.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/admin_context.hpp"
 #include "cli/command.hpp"
 #include "cli/enrollment.hpp"
 #include "cli/terminal.hpp"
+#include "core/login/group_name.hpp"
 #include "core/login/user_name.hpp"
 #include "core/password/password_hasher.hpp"
 #include "core/password/password_policy.hpp"
@@ -52,6 +56,10 @@ user_target open_target(const args& a, const fs::path& config_path, bool need_ma
   return t;
 }
 
+std::string bad_group(const std::string& g) {
+  return "'" + g + "' is not a valid group name: up to 64 characters, no ',' and no space at either end";
+}
+
 int run_add(const args& a, const fs::path& config_path) {
   auto ctx = admin_context::open(config_path, false);
   if (!ctx) return fail(ctx.message());
@@ -64,6 +72,8 @@ int run_add(const args& a, const fs::path& config_path) {
     store::transaction tx(ctx->db);
     id = store::insert_user(ctx->db, name, a.get("--display-name"), a.has("--admin"), ctx->now());
     auto groups = a.all("--group");
+    for (const auto& g : groups)
+      if (!login::valid_group_name(g)) return fail(bad_group(g));
     if (a.has("--admin")) groups.push_back("admins");
     store::set_groups(ctx->db, id, groups);
     ctx->audit("user.add", name, "success", a.has("--admin") ? "\"admin\":true" : "\"admin\":false");
@@ -188,6 +198,34 @@ int run_reset_factors(const args& a, const fs::path& config_path) {
   return exit_ok;
 }
 
+// Shows a user's groups, or adds and removes some. authd reads the groups on every session check, so open
+// sessions (and the WebSocket tunnels they opened) meet the change within gateway.session_cache_ttl.
+int run_groups(const args& a, const fs::path& config_path) {
+  auto t = open_target(a, config_path);
+  if (t.error) return t.error;
+  const auto added = a.all("--add"), removed = a.all("--remove");
+  auto groups = t.user->groups;
+  for (const auto& g : added) {
+    if (!login::valid_group_name(g)) return fail(bad_group(g));
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  }
+  for (const auto& g : removed) {
+    const auto at = std::find(groups.begin(), groups.end(), g);
+    if (at == groups.end()) return fail(t.user->name + " is not in group '" + g + "': nothing changed");
+    groups.erase(at);
+  }
+  if (!added.empty() || !removed.empty()) {
+    store::transaction tx(t.ctx->db);
+    store::set_groups(t.ctx->db, t.user->id, groups);
+    t.ctx->audit("user.groups", t.user->name, "success", "\"groups\":" + nlohmann::json(groups).dump());
+    tx.commit();
+  }
+  std::string list;
+  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+  std::cout << "groups of " << t.user->name << " / グループ: " << (list.empty() ? "-" : list) << "\n";
+  return exit_ok;
+}
+
 arg_spec one_user() { return {{}, {}, 1, 1}; }
 
 }  // namespace
@@ -205,6 +243,8 @@ std::vector<command> user_commands() {
       {"user passwd", "set a password (read from the terminal, or one line from standard input)",
        "NAME [--temporary]\n\n--temporary: the user must choose a new password at the next login.",
        {{}, {"--temporary"}, 1, 1}, run_passwd},
+      {"user groups", "show a user's groups, or add and remove some (open sessions follow)",
+       "NAME [--add GROUP]... [--remove GROUP]...", {{"--add", "--remove"}, {}, 1, 1}, run_groups},
       {"user unlock", "clear failed-login delays and the lock of an account", "NAME", one_user(), run_unlock},
       {"user reset-factors", "remove every second factor and print a new enrollment link (lost key)", "NAME",
        one_user(), run_reset_factors},

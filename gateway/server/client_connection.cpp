@@ -128,12 +128,24 @@ awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, clie
   co_return co_await send(client, std::move(r), timeout, log);
 }
 
-// Whether session `id` still stands, found as a request finds it: in the cache, or from authd when the
-// cache's answer is too old. For a WebSocket tunnel, which outlives its upgrade request (tunnel_watch).
-tunnel_watch watch_session(worker& w, std::string id) {
-  return {[&w, id = std::move(id)]() -> awaitable<bool> {
-    if (auto known = w.sessions().cached(id)) co_return *known != nullptr;
-    co_return co_await w.sessions().lookup(id) != nullptr;
+// What a WebSocket tunnel was admitted as, judged again while it lasts (tunnel_watch).
+struct tunnel_request {
+  std::string host, target, method;
+  ip_address source;
+};
+
+// Whether session `id` still stands, found as a request finds it (in the cache, or from authd when the
+// cache's answer is too old), and whether the rules as they are now (a reload may have changed them) still
+// let its user, with the groups the session has now, through to what the tunnel was opened for. For a
+// WebSocket tunnel, which outlives its upgrade request (tunnel_watch).
+tunnel_watch watch_session(worker& w, std::string id, tunnel_request r) {
+  return {[&w, id = std::move(id), r = std::move(r)]() -> awaitable<bool> {
+    std::shared_ptr<const session_identity> who;
+    if (auto known = w.sessions().cached(id)) who = std::move(*known);
+    else who = co_await w.sessions().lookup(id);
+    if (!who) co_return false;
+    const auto& g = w.pool()->state().settings.gateway;
+    co_return admit(g, r.host, r.target, r.method, r.source, who.get()).kind == admission_kind::forward;
   }};
 }
 
@@ -210,7 +222,9 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   fr.headers.identity = a.send_identity && who ? &identity : nullptr;
   fr.headers.websocket_upgrade = is_websocket_upgrade(req);
   // Kept before the cookie goes: a WebSocket tunnel is watched for the end of its session.
-  if (fr.headers.websocket_upgrade && who) fr.session_watch = watch_session(w, std::string(*id));
+  if (fr.headers.websocket_upgrade && who)
+    fr.session_watch =
+        watch_session(w, std::string(*id), {*host, fr.target, std::string(req.method_string()), source});
   fr.strict_transport_security = g.strict_transport_security;
   strip_session_cookie(req);  // the upstream never sees the gateway's session id
   // Any upstream's identity header could be trusted by an app reachable through another route.

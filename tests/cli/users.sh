@@ -48,6 +48,22 @@ expect_contains "list columns" "RECOVERY" "$out"
 out=$(sk user show yamada); expect_contains "show lists groups" "nurses" "$out"
 expect_contains "show lists the TOTP label" "iPhone" "$out"
 
+# Groups after the account exists: added, removed, shown; bad names and a group the user is not in refused.
+expect_ok "groups shows them" sk user groups yamada
+expect_contains "as they are" "グループ: nurses" "$out"
+expect_ok "groups --add" sk user groups yamada --add "ward 3" --add 看護部 --add nurses
+expect_contains "adds each once" "nurses, ward 3, 看護部" "$out"
+expect_ok "groups --remove" sk user groups yamada --remove nurses
+expect_contains "removes" "グループ: ward 3, 看護部" "$out"
+expect_exit 1 "a group the user is not in" sk user groups yamada --remove doctors
+expect_contains "is named" "not in group 'doctors': nothing changed" "$out"
+expect_exit 1 "a group name with a comma" sk user groups yamada --add "a,b"
+expect_contains "is refused" "not a valid group name" "$out"
+expect_exit 1 "user add with a padded group name" sk user add suzuki --group " nurses"
+expect_contains "the groups are unchanged" "ward 3, 看護部" "$(sk user show yamada)"
+expect_contains "the audit has the new groups" '"groups":["ward 3","看護部"]' \
+  "$(sqlite3 "$WORK/state/sekisho.db" "SELECT details FROM audit_log WHERE event='user.groups'")"
+
 sk user disable yamada >/dev/null; out=$(sk user show yamada); expect_contains "disable" "disabled" "$out"
 sk user enable yamada >/dev/null; out=$(sk user show yamada); expect_contains "enable" "active" "$out"
 
@@ -65,7 +81,8 @@ expect_ok "delete" sk user delete yamada
 expect_exit 1 "deleted user is gone" sk user show yamada
 
 audit=$(sqlite3 "$WORK/state/sekisho.db" "SELECT group_concat(event, ' ') FROM audit_log")
-for e in user.add user.passwd totp.add recovery_codes.generate user.disable user.enable user.unlock user.reset_factors user.delete enrollment.link_issued; do
+for e in user.add user.groups user.passwd totp.add recovery_codes.generate user.disable user.enable \
+         user.unlock user.reset_factors user.delete enrollment.link_issued; do
   expect_contains "audited: $e" "$e" "$audit"
 done
 expect_not_contains "no password in the audit" "Sakura" "$(sqlite3 "$WORK/state/sekisho.db" "SELECT details FROM audit_log")"

@@ -1,6 +1,7 @@
 """WebSocket upgrades are tunnelled after the policy check: echo through the gateway on a bypass route;
 on a denied route, or one that needs a login, the upgrade is answered by the gateway and no tunnel opens. A
-tunnel opened under a session lasts only as long as the session: a busy one too (it never goes idle)."""
+tunnel opened under a session lasts only as long as the session and the rules admit it: a busy one too
+(it never goes idle), closed when its user is disabled or leaves the group its rule needs."""
 
 import base64
 import os
@@ -10,7 +11,8 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from accounts import authd_clients_config, sekisho, start_with_nurse_session  # noqa: E402
+from accounts import (add_user_with_totp, authd_clients_config, login_session, sekisho,  # noqa: E402
+                      start_with_nurse_session)
 from harness import (Env, Gateway, Nginx, WebSocketEcho, main, request_bytes, sekisho_binary,  # noqa: E402
                      ws_accept_key, ws_frame, ws_read_frame)
 
@@ -85,7 +87,8 @@ class WebSocket(unittest.TestCase):
 
 
 class WebSocketSession(unittest.TestCase):
-    """A tunnel on a two_factor route, opened with a real session (password + TOTP through authd)."""
+    """Tunnels opened with a real session (password + TOTP through authd): on a two_factor route, and on a
+    route a group rule opens to the ward's staff only."""
 
     @classmethod
     def setUpClass(cls):
@@ -94,37 +97,61 @@ class WebSocketSession(unittest.TestCase):
         cls.addClassCleanup(cls.ws.stop)
         cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
                          upstreams=[{"name": "ws", "url": cls.ws.url}],
-                         rules=[{"name": "everything", "action": "two_factor"}])
+                         rules=[{"name": "ward monitor", "paths": ["/ward"], "groups": ["ward"],
+                                 "action": "two_factor"},
+                                {"name": "ward staff only", "paths": ["/ward"], "action": "deny"},
+                                {"name": "everything", "action": "two_factor"}])
         start_with_nurse_session(cls, sekisho_binary())
 
-    def test_a_busy_tunnel_closes_soon_after_its_user_is_disabled(self):
-        if not self.session:
+    def admin(self, *args):
+        return sekisho(sekisho_binary(), self.gw.config_path, list(args))
+
+    def open_tunnel(self, path, session):
+        """A tunnel under SESSION that has carried frames for 7 s: past the session cache's entries and
+        several checks."""
+        if not session:
             self.fail("no session to test with: " + self.login_problem)
         key = base64.b64encode(os.urandom(16)).decode()
-        with self.gw.connect() as c:
-            c.send(request_bytes("GET", "/monitor", headers=[
-                ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", key),
-                ("Sec-WebSocket-Version", "13"), ("Cookie", f"__Host-sekisho={self.session}")]))
-            self.assertEqual(c.read_response().status, 101)
-            # While the session stands, the tunnel outlives the session cache's entries and several checks.
-            for i in range(7):
-                c.send(ws_frame(f"vitals {i}".encode(), 1))
-                self.assertEqual(ws_read_frame(c.read_exact), (1, f"vitals {i}".encode()))
-                time.sleep(1)
-            sekisho(sekisho_binary(), self.gw.config_path, ["user", "disable", "nurse"])
-            disabled = time.monotonic()
+        c = self.gw.connect()
+        c.send(request_bytes("GET", path, headers=[
+            ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", key),
+            ("Sec-WebSocket-Version", "13"), ("Cookie", f"__Host-sekisho={session}")]))
+        self.assertEqual(c.read_response().status, 101)
+        for i in range(7):
+            c.send(ws_frame(f"vitals {i}".encode(), 1))
+            self.assertEqual(ws_read_frame(c.read_exact), (1, f"vitals {i}".encode()))
+            time.sleep(1)
+        return c
+
+    def assert_closes_soon_after(self, c, change, what):
+        """CHANGE (an admin command) closes the busy tunnel C within 9 s: the session cache answers for at
+        most 5 s, and the tunnel asks every 2 s."""
+        with c:
+            self.admin(*change)
+            changed = time.monotonic()
             closed = False
-            while not closed and time.monotonic() - disabled < 20:
+            while not closed and time.monotonic() - changed < 20:
                 try:  # traffic every second: the idle deadline (75 s) is never what closes it
                     c.send(ws_frame(b"still here?", 1))
                 except OSError:
                     closed = True
                     break
                 closed = c.closed_within(1)
-            waited = time.monotonic() - disabled
-        self.assertTrue(closed, "the tunnel still carried frames 20 s after its user was disabled")
-        # The session cache answers for at most 5 s, and the tunnel asks every 2 s.
-        self.assertLess(waited, 9, f"the tunnel closed {waited:.1f} s after the user was disabled")
+            waited = time.monotonic() - changed
+        self.assertTrue(closed, f"the tunnel still carried frames 20 s after {what}")
+        self.assertLess(waited, 9, f"the tunnel closed {waited:.1f} s after {what}")
+
+    def test_a_busy_tunnel_closes_soon_after_its_user_is_disabled(self):
+        c = self.open_tunnel("/monitor", self.session)
+        self.assert_closes_soon_after(c, ["user", "disable", "nurse"], "its user was disabled")
+
+    def test_a_busy_tunnel_closes_soon_after_its_user_leaves_the_group_its_rule_needs(self):
+        key = add_user_with_totp(sekisho_binary(), self.gw.config_path, "wardnurse")
+        self.admin("user", "groups", "wardnurse", "--add", "ward")
+        session, self.login_problem = login_session(sekisho_binary(), self.gw.config_path, "wardnurse", key)
+        c = self.open_tunnel("/ward/monitor", session)
+        self.assert_closes_soon_after(c, ["user", "groups", "wardnurse", "--remove", "ward"],
+                                      "its user left the group")
 
 
 if __name__ == "__main__":

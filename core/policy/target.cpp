@@ -73,8 +73,6 @@ result<std::string> decode_path(std::string_view raw, const target_options& opti
     if (!b) return make_error("malformed percent escape in the path");
     if (*b < 0x20 || *b == 0x7F) return make_error("encoded control character in the path");
     if ((*b == '/' || *b == '\\') && !options.allow_encoded_slash) return make_error("encoded slash in the path");
-    if (*b == '%' && double_encoded_separator(raw.substr(i + 3)) && !options.allow_encoded_slash)
-      return make_error("double-encoded dot, slash or NUL in the path");
     if (unreserved(*b)) {
       out.push_back(static_cast<char>(*b));
     } else {
@@ -84,6 +82,10 @@ result<std::string> decode_path(std::string_view raw, const target_options& opti
     }
     i += 2;
   }
+  // Judged on the decoded form: "%25%32%65" decodes to "%252e" as surely as "%252e" stays it.
+  for (auto at = out.find("%25"); at != std::string::npos; at = out.find("%25", at + 3))
+    if (double_encoded_separator(std::string_view(out).substr(at + 3)) && !options.allow_encoded_slash)
+      return make_error("double-encoded dot, slash or NUL in the path");
   return out;
 }
 

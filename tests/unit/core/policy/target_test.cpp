@@ -35,6 +35,7 @@ TEST_CASE("targets that could be judged as one path and served as another are re
       "/a%00", "/%0a", "/%0D%0A", "/%1F", "/%7f", "/%09",                // encoded NUL and controls
       "/a%2Fb", "/a%2fb", "/a%5Cb", "/a%5c", "/%2f%2e%2e",               // encoded '/' and '\'
       "/public/%252e%252e/admin", "/a%252Fb", "/a%252fb", "/a%255Cb", "/a%2500",  // double-encoded (IIS)
+      "/public/%25%32%65%25%32%65/admin", "/a%25%32F", "/a%252%65",  // the same, its digits encoded too
       "/a b", "/a\tb", "/a\rb", "/a\nb", "/a\x7f", "/a\x80", "/\xe3\x81\x82",  // raw bytes
       "/a\\b", "/a\"b", "/<x>", "/^", "/`", "/{", "/|", "/}",
       std::string("/a\0b", 4),

@@ -56,6 +56,13 @@ user_target open_target(const args& a, const fs::path& config_path, bool need_ma
   return t;
 }
 
+// "a, b", or "-" for none: as `user show` and `user groups` print them.
+std::string group_list(const std::vector<std::string>& groups) {
+  std::string list;
+  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+  return list.empty() ? "-" : list;
+}
+
 std::string bad_group(const std::string& g) {
   return "'" + g + "' is not a valid group name: up to 64 characters, no ',' and no space at either end";
 }
@@ -67,14 +74,14 @@ int run_add(const args& a, const fs::path& config_path) {
   if (!login::valid_user_name(name))
     return fail("'" + name + "' is not a valid user name: use 1-64 of a-z, 0-9, '.', '_', '-' (lower case)");
   if (store::find_user(ctx->db, name)) return fail("user '" + name + "' already exists");
+  auto groups = a.all("--group");
+  for (const auto& g : groups)
+    if (!login::valid_group_name(g)) return fail(bad_group(g));
+  if (a.has("--admin")) groups.push_back("admins");
   std::int64_t id = 0;
   {
     store::transaction tx(ctx->db);
     id = store::insert_user(ctx->db, name, a.get("--display-name"), a.has("--admin"), ctx->now());
-    auto groups = a.all("--group");
-    for (const auto& g : groups)
-      if (!login::valid_group_name(g)) return fail(bad_group(g));
-    if (a.has("--admin")) groups.push_back("admins");
     store::set_groups(ctx->db, id, groups);
     ctx->audit("user.add", name, "success", a.has("--admin") ? "\"admin\":true" : "\"admin\":false");
     tx.commit();
@@ -102,13 +109,11 @@ int run_show(const args& a, const fs::path& config_path) {
   if (t.error) return t.error;
   auto& u = *t.user;
   auto throttle_row = store::get_throttle(t.ctx->db, throttle::user_key(u.name));
-  std::string groups;
-  for (const auto& g : u.groups) groups += (groups.empty() ? "" : ", ") + g;
   std::cout << "user            " << u.name << "\n"
             << "display name    " << u.display_name << "\n"
             << "state           " << state_of(*t.ctx, u) << "\n"
             << "admin           " << (u.is_admin ? "yes" : "no") << "\n"
-            << "groups          " << (groups.empty() ? "-" : groups) << "\n"
+            << "groups          " << group_list(u.groups) << "\n"
             << "password        " << (u.password_hash.empty() ? "not set" : "set")
             << (u.must_change_password ? " (must change at next login)" : "") << "\n"
             << "failed attempts " << (throttle_row ? throttle_row->failures : 0) << "\n"
@@ -220,9 +225,7 @@ int run_groups(const args& a, const fs::path& config_path) {
     t.ctx->audit("user.groups", t.user->name, "success", "\"groups\":" + nlohmann::json(groups).dump());
     tx.commit();
   }
-  std::string list;
-  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
-  std::cout << "groups of " << t.user->name << " / グループ: " << (list.empty() ? "-" : list) << "\n";
+  std::cout << "groups of " << t.user->name << " / グループ: " << group_list(groups) << "\n";
   return exit_ok;
 }
 

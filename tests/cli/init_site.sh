@@ -5,7 +5,10 @@ source "$(dirname "$0")/lib.sh"
 for tool in openssl curl script python3; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (tools/deps.sh installs it)"; exit 1; }
 done
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
 tls="$WORK/tls"
 
 out=$(sk init --state-dir "$WORK/state" --host ehr.clinic.test,127.0.0.1 --upstream http://127.0.0.1:9 \
@@ -34,9 +37,23 @@ expect_contains "and says the flags do not change an existing config" "--host an
 [ "$ca_key" = "$(sha256sum "$tls/ca.key")" ] && pass || fail "CA key changed"
 
 start_authd || true
-"$SEKISHO" --config "$CONFIG" gateway >>"$WORK/gateway.log" 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 100); do grep -q "sekisho gateway: ready" "$WORK/gateway.log" && break; sleep 0.1; done
+# The port was free when init ran; another process may have bound it since. Then the gateway exits
+# (EADDRINUSE) and starts again on another port, up to three times, as the Python harness does.
+for attempt in 1 2 3; do
+  : >"$WORK/gateway.log"
+  "$SEKISHO" --config "$CONFIG" gateway >>"$WORK/gateway.log" 2>&1 &
+  gateway_pid=$!
+  for _ in $(seq 100); do
+    grep -q "sekisho gateway: ready" "$WORK/gateway.log" && break
+    kill -0 "$gateway_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$gateway_pid" 2>/dev/null && { PIDS+=("$gateway_pid"); break; }
+  grep -q "Address already in use" "$WORK/gateway.log" || break
+  new_port=$(free_port)
+  sed -i "s/^listen = \[\"127\.0\.0\.1:$port\"\]/listen = [\"127.0.0.1:$new_port\"]/" "$CONFIG"
+  port=$new_port
+done
 # curl verifies the certificate against the local CA alone; the page says ok, or (this machine's kernel
 # may not count its clock as synchronised) names the clock.
 out=$(curl -sS --cacert "$tls/ca.pem" --resolve "ehr.clinic.test:$port:127.0.0.1" \

@@ -50,7 +50,7 @@ function totp(base32Key, at) {
 async function focusedField(page, id) {
   try {
     await page.waitForFunction((want) => document.activeElement && document.activeElement.id === want, id,
-      { timeout: 5000 });
+      { timeout: 15000 });
   } catch (_) { /* reported below: the test asserts which field has the focus */ }
   return page.evaluate(() => (document.activeElement && document.activeElement.id) || '');
 }

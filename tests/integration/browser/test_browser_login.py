@@ -17,8 +17,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gateway"))
 from accounts import (PASSWORD, add_user_with_totp, authd_clients_config, oathtool_code, sekisho,  # noqa: E402
-                      start_authd_with_nurse, totp)
-from harness import Env, Gateway, Process, free_port, main, sekisho_binary, wait_for_port  # noqa: E402
+                      start_authd, start_authd_with_nurse, totp)
+from harness import (Env, Gateway, Process, free_port, main, retry_while_port_taken,  # noqa: E402
+                     sekisho_binary, wait_until)
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
@@ -52,24 +53,41 @@ def start_site(cls, extra_config="", users=()):
     `extra_config` is appended right after the [webauthn] table, so its first lines are members of that table.
     WebAuthn origins name the port, so the gateway gets a fixed one (port 0 has no origin to name)."""
     cls.env = Env()
-    ehr_port = free_port()
-    cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen",
-                       f"127.0.0.1:{ehr_port}", "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
+    # Port 0: the demo EHR binds a free one and says which (no other process can take it first).
+    cls.ehr = Process([sys.executable, os.path.join(ROOT, "demo", "ehr", "ehr.py"), "--listen", "127.0.0.1:0",
+                       "--data", cls.env.subdir("ehr-data")], cls.env.path("ehr.log"))
     cls.addClassCleanup(cls.ehr.stop)
-    wait_for_port(ehr_port)
-    port = free_port()
-    webauthn = f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
-    cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config() + webauthn + extra_config,
-                     gateway={"listen": [f"127.0.0.1:{port}"]},
+    said = r"demo EHR listening on http://127\.0\.0\.1:(\d+)"
+    listening = wait_until(lambda: re.search(said, cls.ehr.log()) or not cls.ehr.running(), 15,
+                           what="the demo EHR to listen")
+    if not isinstance(listening, re.Match):
+        raise AssertionError(f"the demo EHR exited at start:\n{cls.ehr.log()}")
+    ehr_port = int(listening.group(1))
+
+    def listen_on(port):
+        webauthn = f'[webauthn]\nrp_id = "ehr.test"\norigins = ["https://ehr.test:{port}"]\n'
+        return {"extra": authd_clients_config() + webauthn + extra_config,
+                "gateway": {"listen": [f"127.0.0.1:{port}"]}}
+
+    cls.gw = Gateway(cls.env, name="state", start=False, **listen_on(free_port()),
                      upstreams=[{"name": "ehr", "url": f"http://127.0.0.1:{ehr_port}"}],
                      rules=[{"name": "everything", "action": "two_factor"}])
     cls.addClassCleanup(cls.gw.stop)
     cls.authd, nurse_key = start_authd_with_nurse(sekisho_binary(), cls.gw)
-    cls.addClassCleanup(cls.authd.stop)
+    cls.addClassCleanup(lambda: cls.authd.stop())  # the one running at the end (see start_gateway)
     cls.keys = {"nurse": nurse_key}
     for user in users:
         cls.keys[user] = add_user_with_totp(sekisho_binary(), cls.gw.config_path, user)
-    cls.gw.start()
+
+    def start_gateway():
+        if cls.gw.process is not None:  # another process took the port the last try was given: a new one,
+            config = listen_on(free_port())  # and authd restarted to read the origin that names it
+            cls.gw.extra = config["extra"]
+            cls.gw.write_config(gateway=config["gateway"])
+            cls.authd.stop()
+            cls.authd = start_authd(sekisho_binary(), cls.gw)
+        cls.gw.start()
+    retry_while_port_taken(start_gateway)
 
 
 class BrowserLogin(unittest.TestCase):

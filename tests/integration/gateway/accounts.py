@@ -74,14 +74,20 @@ def add_user_with_totp(binary, config_path, name):
     return enroll_totp(binary, config_path, name)
 
 
+def start_authd(binary, gateway):
+    """authd on the gateway's config, once it answers; returns its process."""
+    authd = Process([binary, "--config", gateway.config_path, "authd"],
+                    os.path.join(gateway.state_dir, "authd.log"))
+    wait_until(lambda: sekisho(binary, gateway.config_path, ["status"], check=False).returncode == 0, 15,
+               what="authd to answer")
+    return authd
+
+
 def start_authd_with_nurse(binary, gateway):
     """init, user `nurse` with PASSWORD and a TOTP key, then authd; returns (authd process, key)."""
     sekisho(binary, gateway.config_path, ["init"])
     key = add_user_with_totp(binary, gateway.config_path, "nurse")
-    authd = Process([binary, "--config", gateway.config_path, "authd"], os.path.join(gateway.state_dir, "authd.log"))
-    wait_until(lambda: sekisho(binary, gateway.config_path, ["status"], check=False).returncode == 0, 15,
-               what="authd to answer")
-    return authd, key
+    return start_authd(binary, gateway), key
 
 
 def login_session(binary, config_path, user, key):

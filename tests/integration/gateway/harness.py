@@ -20,7 +20,8 @@ import unittest
 
 from http_client import (Client, ConnectionClosed, Response, chunked, field, fields_all,  # noqa: F401
                          parse_fields, request_bytes)
-from processes import (Process, at_cleanup, find_tool, free_port, wait_for_port, wait_until)  # noqa: F401
+from processes import (PortTaken, Process, at_cleanup, check_port_taken, complete_lines,  # noqa: F401
+                       find_tool, free_port, retry_while_port_taken, wait_for_port, wait_until)
 from upstreams import (BlackHole, ClosedPort, Nginx, RecordingUpstream, WebSocketEcho, ws_accept_key,  # noqa: F401
                        ws_frame, ws_read_frame)
 
@@ -105,6 +106,7 @@ class Gateway:
         self.process = None
         self.port = None
         self.redirect_port = None
+        self.pam_port = None
         self.settings, self.upstreams, self.rules = gateway or {}, list(upstreams), list(rules)
         self.write_config()
         if start:
@@ -135,15 +137,20 @@ class Gateway:
             f.write(text)
 
     def start(self, timeout=20):
+        """Starts the gateway and reads its ports from what it says (not what an earlier start said); raises
+        PortTaken when a port it was given is in use, for a caller that can start it again on another."""
         self.process = Process([sekisho_binary(), "--config", self.config_path, "gateway"], self.log_path)
-        wait_until(lambda: "sekisho gateway: ready" in self.log() or not self.process.running(), timeout,
-                   what="the gateway to say it is ready")
+        wait_until(lambda: "sekisho gateway: ready" in self.process.log(own=True)
+                   or not self.process.running(), timeout, what="the gateway to say it is ready")
+        log = self.process.log(own=True)
         if not self.process.running():
-            raise AssertionError(f"the gateway exited at start:\n{self.log()}")
-        log = self.log()
+            check_port_taken("the gateway", log)
+            raise AssertionError(f"the gateway exited at start:\n{log}")
         self.port = int(re.search(r"listening on https://127\.0\.0\.1:(\d+)", log).group(1))
         m = re.search(r"redirecting http://127\.0\.0\.1:(\d+) to HTTPS", log)
         self.redirect_port = int(m.group(1)) if m else None
+        m = re.search(r"PAM listener for remote servers on 127\.0\.0\.1:(\d+)", log)
+        self.pam_port = int(m.group(1)) if m else None
         return self
 
     def log(self):
@@ -178,11 +185,9 @@ class Gateway:
             return c.read_response(method)
 
     def access_log_entries(self):
-        try:
-            with open(os.path.join(self.state_dir, "access.log"), encoding="utf-8") as f:
-                return [json.loads(line) for line in f if line.strip()]
-        except FileNotFoundError:
-            return []
+        """The access log's lines as dicts; a last line still being written is left out."""
+        return [json.loads(line) for line in complete_lines(os.path.join(self.state_dir, "access.log"))
+                if line.strip()]
 
     def stop(self):
         if self.process:

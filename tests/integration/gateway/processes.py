@@ -98,6 +98,7 @@ class Process:
         self.argv = argv
         self.log_path = log_path
         self._log = open(log_path, "ab")
+        self._log_start = self._log.tell()  # where this process's output begins (after an earlier one's)
         self.popen = subprocess.Popen(argv, stdin=stdin, stdout=stdout or self._log, stderr=self._log,
                                       preexec_fn=_dies_with_parent(death_signal), env=env)
         self.pid = self.popen.pid
@@ -127,15 +128,50 @@ class Process:
                         os.kill(pid, signal.SIGKILL)
         self._log.close()
 
-    def log(self):
+    def log(self, own=False):
+        """The log file; with own=True only what this process wrote, not what a process before it did."""
         with open(self.log_path, "rb") as f:
+            f.seek(self._log_start if own else 0)
             return f.read().decode("utf-8", "replace")
+
+
+def complete_lines(path, errors="strict"):
+    """The lines of a log another process appends to, without a last line that does not end in a newline yet
+    (it is still being written); [] if there is no such file yet."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    return [line.decode("utf-8", errors) for line in data.split(b"\n")[:-1]]
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class PortTaken(AssertionError):
+    """A process started on a port free_port() found could not bind it: another process took it meanwhile."""
+
+
+def check_port_taken(what, log):
+    """Raises PortTaken when the log of a process that exited at start says its bind failed (EADDRINUSE)."""
+    if "Address already in use" in log:
+        raise PortTaken(f"{what} found its port taken:\n{log}")
+
+
+def retry_while_port_taken(start, attempts=3):
+    """Returns start(), called again while it raises PortTaken, up to `attempts` calls in all. start() picks
+    its ports with free_port() each time: a port is free only when it is looked at, and another test may bind
+    it before the process started here does."""
+    for attempt in range(attempts):
+        try:
+            return start()
+        except PortTaken:
+            if attempt == attempts - 1:
+                raise
 
 
 def wait_for_port(port, process=None, timeout=15):

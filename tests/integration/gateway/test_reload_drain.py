@@ -136,7 +136,8 @@ class ReloadAndDrain(unittest.TestCase):
         signalled = time.monotonic()
         gw.process.send_signal(signal.SIGTERM)
         self.assertEqual(gw.process.wait(10), 0)
-        self.assertLessEqual(time.monotonic() - signalled, 1 + 1.5, "drain_timeout not kept")
+        # 4 s of slack for a slow machine; waiting for the download instead is caught just below.
+        self.assertLessEqual(time.monotonic() - signalled, 1 + 4, "drain_timeout not kept")
         self.assertFalse(self.finish_download_or_false(download), "a 4-second download outlived a 1 s drain")
 
     def finish_download_or_false(self, c):

@@ -124,8 +124,8 @@ class WebSocketSession(unittest.TestCase):
         return c
 
     def assert_closes_soon_after(self, c, change, what):
-        """CHANGE (an admin command) closes the busy tunnel C within 9 s: the session cache answers for at
-        most 5 s, and the tunnel asks every 2 s."""
+        """CHANGE (an admin command) closes the busy tunnel C within 12 s: the session cache answers for at
+        most 5 s, and the tunnel asks every 2 s (7 s, plus slack for a slow machine)."""
         with c:
             self.admin(*change)
             changed = time.monotonic()
@@ -139,7 +139,7 @@ class WebSocketSession(unittest.TestCase):
                 closed = c.closed_within(1)
             waited = time.monotonic() - changed
         self.assertTrue(closed, f"the tunnel still carried frames 20 s after {what}")
-        self.assertLess(waited, 9, f"the tunnel closed {waited:.1f} s after {what}")
+        self.assertLess(waited, 12, f"the tunnel closed {waited:.1f} s after {what}")
 
     def test_a_busy_tunnel_closes_soon_after_its_user_is_disabled(self):
         c = self.open_tunnel("/monitor", self.session)

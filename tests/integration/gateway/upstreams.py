@@ -12,7 +12,8 @@ import subprocess
 import threading
 
 from http_client import field, parse_fields
-from processes import Process, at_cleanup, children_of, find_tool, free_port, wait_for_port, wait_until
+from processes import (Process, at_cleanup, check_port_taken, children_of, complete_lines, find_tool,
+                       free_port, retry_while_port_taken, wait_for_port, wait_until)
 
 ECHO_HEADERS = ["host", "remote_user", "x_remote_user", "x_forwarded_user", "x_forwarded_for", "x_forwarded_host",
                 "x_forwarded_proto", "x_forwarded_port", "forwarded", "x_real_ip", "x_secret", "x_ehr_user",
@@ -51,26 +52,28 @@ class Nginx:
         self.access_log = os.path.join(self.dir, "access.log")
         self.conf = os.path.join(self.dir, "nginx.conf")
         self.binary = find_tool("nginx")
-        for attempt in range(3):  # another test may take the free port before nginx binds it
-            self.port = free_port()
-            self.tls_port = free_port() if tls else None
-            with open(self.conf, "w") as f:
-                f.write(self._config(extra_locations))
-            test = subprocess.run([self.binary, "-t", "-p", self.dir + "/", "-c", self.conf], capture_output=True,
-                                  text=True)
-            if test.returncode != 0:
-                raise AssertionError(f"nginx refuses the test config:\n{test.stderr}")
-            self.process = Process([self.binary, "-p", self.dir + "/", "-c", self.conf, "-g", "daemon off;"],
-                                   os.path.join(self.dir, "stderr.log"), death_signal=signal.SIGTERM)
-            # Workers start once the listening socket is bound; a failed bind ends the master instead.
-            wait_until(lambda: not self.process.running() or children_of(self.process.pid), 15,
-                       what="nginx to start its worker")
-            if self.process.running():
-                wait_for_port(self.port, self.process)
-                return
-            self.process.stop()
-            if attempt == 2 or "Address already in use" not in self.process.log() + self.error_log():
-                raise AssertionError(f"nginx did not start:\n{self.process.log()}{self.error_log()}")
+        retry_while_port_taken(lambda: self._start(extra_locations))  # another test may take the free port
+
+    def _start(self, extra_locations):
+        self.port = free_port()
+        self.tls_port = free_port() if self.tls else None
+        with open(self.conf, "w") as f:
+            f.write(self._config(extra_locations))
+        test = subprocess.run([self.binary, "-t", "-p", self.dir + "/", "-c", self.conf], capture_output=True,
+                              text=True)
+        if test.returncode != 0:
+            raise AssertionError(f"nginx refuses the test config:\n{test.stderr}")
+        self.process = Process([self.binary, "-p", self.dir + "/", "-c", self.conf, "-g", "daemon off;"],
+                               os.path.join(self.dir, "stderr.log"), death_signal=signal.SIGTERM)
+        # Workers start once the listening socket is bound; a failed bind ends the master instead.
+        wait_until(lambda: not self.process.running() or children_of(self.process.pid), 15,
+                   what="nginx to start its worker")
+        if self.process.running():
+            wait_for_port(self.port, self.process)
+            return
+        self.process.stop()
+        check_port_taken("nginx", self.process.log() + self.error_log())
+        raise AssertionError(f"nginx did not start:\n{self.process.log()}{self.error_log()}")
 
     @property
     def url(self):
@@ -162,12 +165,8 @@ http {{
                 f"ssl_certificate_key {self.tls[1]};")
 
     def log_entries(self):
-        """The access log as a list of dicts, one per request nginx saw."""
-        try:
-            with open(self.access_log, encoding="utf-8", errors="replace") as f:
-                return [json.loads(line) for line in f if line.strip()]
-        except FileNotFoundError:
-            return []
+        """The access log as a list of dicts, one per request nginx saw (not a line still being written)."""
+        return [json.loads(line) for line in complete_lines(self.access_log, "replace") if line.strip()]
 
     def log_text(self):
         try:

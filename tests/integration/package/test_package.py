@@ -266,12 +266,13 @@ class Package(unittest.TestCase):
         and STOPPING=1 on SIGTERM. Without NOTIFY_SOCKET nothing changes (every other test runs that way)."""
         binary = os.path.join(self.root, "usr/bin/sekisho")
         d = tempfile.mkdtemp(prefix="notify-", dir=self.work)
-        port = free_port()
         example = read_text(os.path.join(self.root, "usr/share/doc/sekisho/examples/sekisho.toml"))
         config = (example.replace('"/var/lib/sekisho"', f'"{d}/state"')
                   .replace('"/run/sekisho/authd.sock"', f'"{d}/authd.sock"')
                   .replace('clients = ["root", "sekisho-gw"]', 'clients = ["root"]')
-                  .replace('["0.0.0.0:443"]', f'["127.0.0.1:{port}"]').replace('redirect_listen = ["0.0.0.0:80"]\n', "")
+                  # Port 0: a free one the gateway binds itself (nothing connects to it here).
+                  .replace('["0.0.0.0:443"]', '["127.0.0.1:0"]')
+                  .replace('redirect_listen = ["0.0.0.0:80"]\n', "")
                   .replace("/var/log/sekisho/access.log", "journal").replace("/etc/sekisho/tls", d))
         path = os.path.join(d, "sekisho.toml")
         with open(path, "w", encoding="utf-8") as f:

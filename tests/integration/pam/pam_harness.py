@@ -21,7 +21,8 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
 from accounts import PASSWORD, enroll_totp, sekisho, totp  # noqa: E402,F401
-from processes import Process, at_cleanup, find_tool, free_port, wait_for_port, wait_until  # noqa: E402,F401
+from processes import (Process, at_cleanup, check_port_taken, find_tool, free_port,  # noqa: E402,F401
+                       retry_while_port_taken, wait_for_port, wait_until)
 
 SEKISHO = os.environ.get("SEKISHO", "")
 MODULE = os.environ.get("SEKISHO_PAM_MODULE", "")
@@ -98,7 +99,8 @@ class Codes:
         self.last_step = int(time.time() // 30)  # the step enrollment spent (or a later one: never reused)
 
     def next(self):
-        step = max(self.last_step + 1, int(time.time() // 30) - 1)
+        # Not the step before the clock's: it would expire when the current step ends, possibly at once.
+        step = max(self.last_step + 1, int(time.time() // 30))
         while step > int(time.time() // 30) + 1:
             time.sleep(0.5)
         self.last_step = step

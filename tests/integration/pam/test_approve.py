@@ -65,6 +65,15 @@ class Terminal:
         return self.p.returncode, (self.output + rest).decode("utf-8", "replace")
 
 
+def hand_over(path, text):
+    """Writes a file the browser script polls for all at once (a temporary file renamed into place): it never
+    finds it there but still empty."""
+    temporary = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
+    with open(temporary, "w") as f:
+        f.write(text)
+    os.replace(temporary, path)
+
+
 def wait_for(path, browser, timeout=90):
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
@@ -104,8 +113,7 @@ class SshApproval(unittest.TestCase):
             terminal = Terminal(self.services, self.approve, "boss")
             url, code = terminal.prompt()
             self.assertEqual(url, f"{base}/.sekisho/approve")  # pam.approve_url's default: the WebAuthn origin
-            with open(os.path.join(sync, "code1"), "w") as f:
-                f.write(code)
+            hand_over(os.path.join(sync, "code1"), code)
             wait_for(os.path.join(sync, "approved1"), browser)
             rc, out = terminal.enter()
             self.assertEqual(rc, 0, out)
@@ -114,8 +122,7 @@ class SshApproval(unittest.TestCase):
             terminal = Terminal(self.services, self.approve, "boss")
             _, code2 = terminal.prompt()
             self.assertNotEqual(code2, code)
-            with open(os.path.join(sync, "code2"), "w") as f:
-                f.write(code2)
+            hand_over(os.path.join(sync, "code2"), code2)
             wait_for(os.path.join(sync, "denied2"), browser)
             rc, out = terminal.enter()
             self.assertNotEqual(rc, 0, out)

@@ -98,8 +98,10 @@ class FreeRadius:
             raise AssertionError(f"FreeRADIUS exited:\n{self.process.log()[-3000:]}")
         self.radclient = find_tool("radclient")
 
-    def ask(self, attributes, timeout=3):
-        """Sends one Access-Request with radclient; returns the reply's type ("Access-Accept", ...) or None."""
+    def ask(self, attributes, timeout=10):
+        """Sends one Access-Request with radclient; returns the reply's type ("Access-Accept", ...) or None.
+        The default timeout is for a reply that is expected (a slow machine can take seconds to answer); a
+        test that expects none passes a short one."""
         def quoted(v):
             return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
         text = "".join(f"{k} = {v if k == 'Message-Authenticator' else quoted(v)}\n" for k, v in attributes)

@@ -27,13 +27,16 @@ class RemoteServer(unittest.TestCase):
     def setUpClass(cls):
         harness.SEKISHO = sekisho_binary()
         cls.env = harness.Env()
-        cls.pam_port = free_port()
+        # Port 0: the gateway binds a free one and says which (no other process can take it first).
         cls.gw = harness.Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
-                                 gateway={"listen": ["127.0.0.1:0"], "pam_listen": [f"127.0.0.1:{cls.pam_port}"]})
+                                 gateway={"listen": ["127.0.0.1:0"], "pam_listen": ["127.0.0.1:0"]})
         cls.authd, _ = start_authd_with_nurse(sekisho_binary(), cls.gw)
         cls.addClassCleanup(cls.authd.stop)
         cls.gw.start()
         cls.addClassCleanup(cls.gw.stop)
+        cls.pam_port = cls.gw.pam_port
+        if cls.pam_port is None:
+            raise AssertionError(f"the gateway did not say where its PAM listener is:\n{cls.gw.log()}")
         cls.files = temp_dir("sekisho-pam-remote-")
         cls.token = cls.host_add("db01")
         cls.token_file = cls.write_token("token", cls.token)

@@ -18,8 +18,9 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pam_harness import (PASSWORD, Authd, Codes, Process, Services, at_cleanup, find_tool, free_port,  # noqa: E402
-                         main, pam_module, temp_dir, totp, wait_for_port)
+from pam_harness import (PASSWORD, Authd, Codes, Process, Services, at_cleanup,  # noqa: E402
+                         check_port_taken, find_tool, free_port, main, pam_module, retry_while_port_taken,
+                         temp_dir, totp, wait_for_port, wait_until)
 
 CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "config")
 SHIPPED_SSHD = os.path.realpath(os.path.join(CONFIG, "sshd", "sekisho.conf"))
@@ -59,8 +60,13 @@ class Sshd:
     first value of each keyword, as with Debian's sshd_config.d), `last` lines after it."""
 
     def __init__(self, world, name, first=(), last=()):
-        self.port, self.binary = free_port(), world.sshd_binary
+        self.binary = world.sshd_binary
         self.config = os.path.join(world.dir, f"{name}_config")
+        # Another test may take the free port before sshd binds it.
+        retry_while_port_taken(lambda: self._start(world, name, first, last))
+
+    def _start(self, world, name, first, last):
+        self.port = free_port()
         lines = [f"Port {self.port}", "ListenAddress 127.0.0.1", f"HostKey {world.host_key}",
                  f"PidFile {world.dir}/{name}.pid", "PermitRootLogin prohibit-password", "UseDNS no",
                  "LogLevel VERBOSE", "PrintMotd no", "MaxAuthTries 6", "LoginGraceTime 30",
@@ -72,6 +78,12 @@ class Sshd:
         self.process = Process([world.sshd_binary, "-D", "-e", "-f", self.config],
                                os.path.join(world.dir, f"{name}.log"), env=world.services.env())
         world.closers.append(self.process.stop)
+        # It says so once it has bound the port (a connection could reach whoever took the port instead).
+        wait_until(lambda: "Server listening on" in self.process.log(own=True) or not self.process.running(),
+                   15, what="sshd to listen")
+        if not self.process.running():
+            check_port_taken("sshd", self.process.log(own=True))
+            raise AssertionError(f"sshd exited at start:\n{self.process.log(own=True)}")
         wait_for_port(self.port, self.process)
 
     def effective(self, keyword):

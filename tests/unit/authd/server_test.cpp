@@ -63,7 +63,7 @@ TEST_CASE("a slow request does not delay pings on other connections") {
   for (int i = 0; i < 5; ++i) {
     const auto t0 = steady::now();
     CHECK(call(c, {{"op", "ping"}})["ok"] == true);
-    CHECK(steady::now() - t0 < 50ms);
+    CHECK(steady::now() - t0 < 200ms);  // behind the 300 ms sleep it would take longer
   }
   CHECK_FALSE(sleeper_done.load());  // the pings really overlapped the slow request
   sleeper.join();

@@ -117,9 +117,16 @@ struct rig {
   sekisho::test::temp_dir dir;
   asio::io_context io;
   fake_authd authd{io, dir.path() / "authd.sock"};
-  authd_channel channel{io, dir.path() / "authd.sock", 2000ms};
+  gateway_metrics metrics;  // counts the calls that have ended, answered or not
+  authd_channel channel{io, dir.path() / "authd.sock", 2000ms, &metrics};
   session_cache cache{io, channel, 4s};
   const session_cache::clock::time_point t0 = session_cache::clock::now();
+
+  // session.check calls that have ended: the cache has taken in their answer (or failure) by then.
+  std::uint64_t calls_ended() const {
+    const auto it = metrics.authd_calls().find("session.check");
+    return it == metrics.authd_calls().end() ? 0 : it->second.seconds.count;
+  }
 
   session_cache::identity lookup(const std::string& id, session_cache::clock::duration at) {
     lookup_result r;
@@ -191,7 +198,7 @@ TEST_CASE("a session in use is asked again in the background before its answer r
   r.io.run_for(100ms);
   CHECK(r.authd.checks == 2);
   r.authd.release();
-  r.io.run_for(100ms);
+  REQUIRE(run_until(r.io, [&] { return r.calls_ended() == 2; }));
 
   // The new answer counts from when it was asked for (3.1 s): good until 7.1 s.
   CHECK(user_of(r.cache.cached("s1", r.t0 + 4500ms)) == "alice");
@@ -221,7 +228,7 @@ TEST_CASE("a revocation seen by a background call takes effect on the next reque
   r.authd.user = "";
   CHECK(user_of(r.cache.cached("s1", r.t0 + 3500ms)) == "alice");  // still within the ttl
   REQUIRE(run_until(r.io, [&] { return r.authd.checks == 2; }));
-  r.io.run_for(100ms);
+  REQUIRE(run_until(r.io, [&] { return r.calls_ended() == 2; }));  // its answer is in
   CHECK(user_of(r.cache.cached("s1", r.t0 + 3600ms)) == "(no session)");
 }
 
@@ -259,7 +266,9 @@ TEST_CASE("when a background call fails, the next waits an eighth of the ttl, no
   r.authd.hanging_up = true;
   CHECK(user_of(r.cache.cached("s1", r.t0 + 3100ms)) == "alice");
   REQUIRE(run_until(r.io, [&] { return r.authd.checks > 1; }));
-  r.io.run_for(200ms);  // the channel's retry on a fresh connection, and the call's end
+  // The call's end (after the channel's retry on a fresh connection, if it made one).
+  REQUIRE(run_until(r.io, [&] { return r.calls_ended() == 2; }));
+  CHECK(r.metrics.authd_calls().at("session.check").errors == 1);
   const int after_failure = r.authd.checks;
 
   for (int i = 0; i < 5; ++i) CHECK(user_of(r.cache.cached("s1", r.t0 + 3500ms)) == "alice");  // within the ttl

@@ -90,7 +90,7 @@ result<void> ensure_key(const fs::path& path, std::string_view what) {
 
 bool has_admin(store::database& db) {
   for (const auto& u : store::list_users(db))
-    if (u.is_admin) return true;
+    if (store::is_admin(u)) return true;
   return false;
 }
 
@@ -176,8 +176,8 @@ int run_init(const args& a, const fs::path& config_path) {
   std::int64_t id = 0;
   {
     store::transaction tx(ctx->db);
-    id = store::insert_user(ctx->db, name, "Administrator", true, ctx->now());
-    store::set_groups(ctx->db, id, {"admins"});
+    id = store::insert_user(ctx->db, name, "Administrator", ctx->now());
+    store::set_groups(ctx->db, id, {std::string(store::admin_group)});
     ctx->audit("user.add", name, "success", "\"admin\":true");
     tx.commit();
   }

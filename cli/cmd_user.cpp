@@ -77,11 +77,11 @@ int run_add(const args& a, const fs::path& config_path) {
   auto groups = a.all("--group");
   for (const auto& g : groups)
     if (!login::valid_group_name(g)) return fail(bad_group(g));
-  if (a.has("--admin")) groups.push_back("admins");
+  if (a.has("--admin")) groups.emplace_back(store::admin_group);
   std::int64_t id = 0;
   {
     store::transaction tx(ctx->db);
-    id = store::insert_user(ctx->db, name, a.get("--display-name"), a.has("--admin"), ctx->now());
+    id = store::insert_user(ctx->db, name, a.get("--display-name"), ctx->now());
     store::set_groups(ctx->db, id, groups);
     ctx->audit("user.add", name, "success", a.has("--admin") ? "\"admin\":true" : "\"admin\":false");
     tx.commit();
@@ -98,7 +98,8 @@ int run_list(const args&, const fs::path& config_path) {
             << std::setw(6) << "TOTP" << std::setw(6) << "KEYS" << std::setw(10) << "RECOVERY" << "LAST LOGIN\n";
   for (const auto& u : store::list_users(ctx->db)) {
     std::cout << std::setw(20) << u.name << std::setw(10) << state_of(*ctx, u) << std::setw(7)
-              << (u.is_admin ? "yes" : "no") << std::setw(6) << store::totp_for_user(ctx->db, u.id, true).size()
+              << (store::is_admin(u) ? "yes" : "no") << std::setw(6)
+              << store::totp_for_user(ctx->db, u.id, true).size()
               << std::setw(6) << store::count_webauthn_for_user(ctx->db, u.id) << std::setw(10) << store::unused_recovery_codes(ctx->db, u.id).size() << when(u.last_login_at) << "\n";
   }
   return exit_ok;
@@ -112,7 +113,7 @@ int run_show(const args& a, const fs::path& config_path) {
   std::cout << "user            " << u.name << "\n"
             << "display name    " << u.display_name << "\n"
             << "state           " << state_of(*t.ctx, u) << "\n"
-            << "admin           " << (u.is_admin ? "yes" : "no") << "\n"
+            << "admin           " << (store::is_admin(u) ? "yes" : "no") << "\n"
             << "groups          " << group_list(u.groups) << "\n"
             << "password        " << (u.password_hash.empty() ? "not set" : "set")
             << (u.must_change_password ? " (must change at next login)" : "") << "\n"

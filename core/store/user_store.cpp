@@ -1,12 +1,16 @@
 #include "core/store/user_store.hpp"
 
+#include <algorithm>
+
 #include "core/util/random.hpp"
 
 namespace sekisho::store {
 namespace {
 
+// users.is_admin (migration 1) is neither read nor written: an admin is a member of admin_group, one fact
+// in one place, which a flag beside the groups would contradict once the group is removed.
 constexpr std::string_view user_columns =
-    "id, name, display_name, coalesce(password_hash, ''), is_admin, disabled, must_change_password, "
+    "id, name, display_name, coalesce(password_hash, ''), disabled, must_change_password, "
     "user_handle, created_at, last_login_at FROM users ";
 
 user_row read_user(statement& st) {
@@ -15,12 +19,11 @@ user_row read_user(statement& st) {
   u.name = st.column_text(1);
   u.display_name = st.column_text(2);
   u.password_hash = st.column_text(3);
-  u.is_admin = st.column_int(4) != 0;
-  u.disabled = st.column_int(5) != 0;
-  u.must_change_password = st.column_int(6) != 0;
-  u.user_handle = st.column_blob(7);
-  u.created_at = st.column_int(8);
-  if (!st.column_is_null(9)) u.last_login_at = st.column_int(9);
+  u.disabled = st.column_int(4) != 0;
+  u.must_change_password = st.column_int(5) != 0;
+  u.user_handle = st.column_blob(6);
+  u.created_at = st.column_int(7);
+  if (!st.column_is_null(8)) u.last_login_at = st.column_int(8);
   return u;
 }
 
@@ -48,6 +51,10 @@ void update_user(database& db, std::string_view sql, std::int64_t user_id, auto 
 
 }  // namespace
 
+bool is_admin(const user_row& u) {
+  return std::find(u.groups.begin(), u.groups.end(), admin_group) != u.groups.end();
+}
+
 std::optional<user_row> find_user(database& db, std::string_view name) {
   return find_one(db, "WHERE name = ?", [&](statement& st) { st.bind(1, name); });
 }
@@ -64,13 +71,11 @@ std::vector<user_row> list_users(database& db) {
   return out;
 }
 
-std::int64_t insert_user(database& db, std::string_view name, std::string_view display_name, bool is_admin,
+std::int64_t insert_user(database& db, std::string_view name, std::string_view display_name,
                          std::int64_t now) {
   auto st = db.prepare(
-      "INSERT INTO users(name, display_name, is_admin, user_handle, created_at, updated_at) "
-      "VALUES(?, ?, ?, ?, ?, ?)");
-  st.bind(1, name).bind(2, display_name).bind(3, std::int64_t{is_admin}).bind_blob(4, random_bytes(32));
-  st.bind(5, now).bind(6, now).run();
+      "INSERT INTO users(name, display_name, user_handle, created_at, updated_at) VALUES(?, ?, ?, ?, ?)");
+  st.bind(1, name).bind(2, display_name).bind_blob(3, random_bytes(32)).bind(4, now).bind(5, now).run();
   return db.last_insert_id();
 }
 

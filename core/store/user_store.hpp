@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/store/admin_group.hpp"
 #include "core/store/database.hpp"
 
 namespace sekisho::store {
@@ -15,7 +16,6 @@ struct user_row {
   std::string name;
   std::string display_name;
   std::string password_hash;  // empty until the user (or an admin) sets one
-  bool is_admin = false;
   bool disabled = false;
   bool must_change_password = false;
   std::string user_handle;  // random WebAuthn user handle, no PII
@@ -24,11 +24,14 @@ struct user_row {
   std::vector<std::string> groups;
 };
 
+// A member of admin_group (admin_group.hpp).
+bool is_admin(const user_row& u);
+
 std::optional<user_row> find_user(database& db, std::string_view name);
 std::optional<user_row> find_user_by_id(database& db, std::int64_t id);
 std::vector<user_row> list_users(database& db);
 // The caller checks the name's syntax; a duplicate name throws store_error (UNIQUE).
-std::int64_t insert_user(database& db, std::string_view name, std::string_view display_name, bool is_admin,
+std::int64_t insert_user(database& db, std::string_view name, std::string_view display_name,
                          std::int64_t now);
 void set_password_hash(database& db, std::int64_t user_id, std::string_view phc, bool must_change,
                        std::int64_t now);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/policy/network.hpp"
+#include "core/store/admin_group.hpp"
 #include "gateway/http/admission.hpp"
 #include "gateway/server/metrics.hpp"
 
@@ -14,8 +15,8 @@ namespace sekisho::gateway {
 
 inline constexpr std::string_view metrics_path = "/.sekisho/metrics";
 inline constexpr std::string_view metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
-// The group whose members may read the metrics from anywhere (cli: `sekisho user add --admin`).
-inline constexpr std::string_view metrics_group = "admins";
+// The group whose members may read the metrics from anywhere: the admins.
+inline constexpr std::string_view metrics_group = store::admin_group;
 
 // A client on the box itself (the request's source after trusted proxies: 127.0.0.0/8, ::1, ::ffff:127.x), or a
 // two-factor session of a user in group admins. An emergency (break-glass) session or one that must still change

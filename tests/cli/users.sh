@@ -64,6 +64,15 @@ expect_contains "the groups are unchanged" "ward 3, 看護部" "$(sk user show y
 expect_contains "the audit has the new groups" '"groups":["ward 3","看護部"]' \
   "$(sqlite3 "$WORK/state/sekisho.db" "SELECT details FROM audit_log WHERE event='user.groups'")"
 
+# Being an admin is being in group admins: removing the group ends it (user show said "admin yes" before).
+expect_ok "user add --admin" sk user add sato --admin
+expect_contains "an admin" "admin           yes" "$(sk user show sato)"
+expect_ok "groups --remove admins" sk user groups sato --remove admins
+expect_contains "is no longer one" "admin           no" "$(sk user show sato)"
+expect_ok "groups --add admins" sk user groups yamada --add admins
+expect_contains "makes one" "admin           yes" "$(sk user show yamada)"
+expect_ok "and --remove undoes it" sk user groups yamada --remove admins
+
 sk user disable yamada >/dev/null; out=$(sk user show yamada); expect_contains "disable" "disabled" "$out"
 sk user enable yamada >/dev/null; out=$(sk user show yamada); expect_contains "enable" "active" "$out"
 

@@ -30,7 +30,7 @@ struct enrollment_table : webauthn_table {
   // A user as `sekisho user add` creates one: no password, no second factor.
   std::int64_t new_user(const std::string& name, const std::string& display_name = "") {
     auto db = pool.acquire();
-    return store::insert_user(*db, name, display_name, false, now);
+    return store::insert_user(*db, name, display_name, now);
   }
   // A link's token as cli/enrollment.cpp issues it; only its hash is stored.
   std::string issue_link(std::int64_t user_id) {

@@ -40,7 +40,7 @@ struct state_dir {
 
   // A user with a sealed TOTP seed; an audit record.
   std::int64_t add_user_with_totp(std::string_view name, std::string_view seed) {
-    const auto user = store::insert_user(db, name, "", false, 1);
+    const auto user = store::insert_user(db, name, "", 1);
     const auto id = store::insert_totp(db, user, "phone", "SHA1", 6, 30, true, 1);
     store::set_totp_secret(db, id, seal::seal(keys(), seed, {"totp_credentials", id, user}));
     store::append_audit(db, audit_key(), {"user.add", std::string(name), "local", "cli", "admin", "success", "{}"}, 1);
@@ -105,7 +105,7 @@ TEST_CASE("a backup's retired keys come back too: rows sealed before a rotation 
   // A key retired earlier that the database still needs (as after an interrupted rotation).
   const secret older(std::string(32, 'k'));
   REQUIRE(seal::keyring::retire(box.cfg.master_key_file, older).ok());
-  const auto user = store::insert_user(box.db, "doctor", "", false, 1);
+  const auto user = store::insert_user(box.db, "doctor", "", 1);
   const auto id = store::insert_totp(box.db, user, "phone", "SHA1", 6, 30, true, 1);
   store::set_totp_secret(box.db, id, seal::seal(box.keys().rotated_to(older), "doctor-seed-0123456789", {"totp_credentials", id, user}));
   const auto file = encrypted_backup(box);

@@ -54,7 +54,7 @@ struct login_fixture {
 
   std::int64_t add_user(std::string_view name, std::string_view password, std::string_view display_name = "") {
     auto db = pool.acquire();
-    const auto id = store::insert_user(*db, name, display_name, false, now);
+    const auto id = store::insert_user(*db, name, display_name, now);
     store::set_password_hash(*db, id, *hasher.hash(password), false, now);
     return id;
   }

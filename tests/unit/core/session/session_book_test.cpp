@@ -21,7 +21,7 @@ struct fixture {
   fixture() {
     {
       auto db = store::database::open(dir.path() / "s.db", true);
-      alice = store::insert_user(db, "alice", "山田 花子", false, now);
+      alice = store::insert_user(db, "alice", "山田 花子", now);
       store::set_groups(db, alice, {"nurses", "ward3"});
     }
     pool = std::make_unique<store::connection_pool>(dir.path() / "s.db", 2);

@@ -15,8 +15,8 @@ namespace {
 struct store_fixture {
   test::temp_dir dir;
   database db = database::open(dir.path() / "e.db", true);
-  std::int64_t alice = insert_user(db, "alice", "", false, 1);
-  std::int64_t bob = insert_user(db, "bob", "", false, 1);
+  std::int64_t alice = insert_user(db, "alice", "", 1);
+  std::int64_t bob = insert_user(db, "bob", "", 1);
 };
 
 }  // namespace
@@ -90,7 +90,7 @@ TEST_CASE("two processes spending the same emergency code at once: exactly one w
   std::int64_t user = 0;
   {
     auto db = database::open(path, true);
-    user = insert_user(db, "alice", "", false, 1);
+    user = insert_user(db, "alice", "", 1);
   }
   for (std::int64_t round = 1; round <= 20; ++round) {
     {

@@ -26,7 +26,7 @@ struct sealed_state {
   sealed_state() {
     REQUIRE(seal::keyring::create(master).ok());
     for (const char* name : {"nurse", "doctor"}) {
-      const auto user = insert_user(db, name, "", false, 1);
+      const auto user = insert_user(db, name, "", 1);
       for (int app = 0; app < 2; ++app) add_seed(user, std::string(name) + "-seed-" + std::to_string(app));
     }
   }
@@ -111,7 +111,7 @@ TEST_CASE("a rotation interrupted at any step leaves every row openable, and run
   CHECK(s.keys().current_id() == old_keys.current_id());
 
   // Step 3 fails halfway through (a row that does not open): rolled back, nothing changed.
-  const auto user = insert_user(s.db, "clerk", "", false, 1);
+  const auto user = insert_user(s.db, "clerk", "", 1);
   const auto bad = insert_totp(s.db, user, "phone", "SHA1", 6, 30, true, 1);
   const secret lost(std::string(32, 'l'));
   set_totp_secret(s.db, bad, seal::seal(old_keys.rotated_to(lost), "lost", {"totp_credentials", bad, user}));
@@ -143,7 +143,7 @@ TEST_CASE("a rotation interrupted at any step leaves every row openable, and run
 
 TEST_CASE("a rotation refuses a database with a row no key opens, and changes no file") {
   sealed_state s;
-  const auto user = insert_user(s.db, "clerk", "", false, 1);
+  const auto user = insert_user(s.db, "clerk", "", 1);
   const auto bad = insert_totp(s.db, user, "phone", "SHA1", 6, 30, true, 1);
   set_totp_secret(s.db, bad, std::string(40, '\x01'));
   const auto key_before = s.keys().current_id();

@@ -27,8 +27,8 @@ webauthn_row key_of(std::int64_t user, std::string id, std::int64_t count = 0) {
 struct store_fixture {
   test::temp_dir dir;
   database db = database::open(dir.path() / "w.db", true);
-  std::int64_t alice = insert_user(db, "alice", "", false, 1);
-  std::int64_t bob = insert_user(db, "bob", "", false, 1);
+  std::int64_t alice = insert_user(db, "alice", "", 1);
+  std::int64_t bob = insert_user(db, "bob", "", 1);
 };
 
 }  // namespace

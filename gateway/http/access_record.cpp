@@ -179,6 +179,7 @@ void append_json_line(std::string& out, const access_record& r, bool with_query)
   line.ms(",\"upstream_ms\":", r.upstream_ms);
   line.ms(",\"total_ms\":", r.total_ms);
   if (r.break_glass) line.p = put_text(line.p, ",\"break_glass\":true");
+  if (r.dropped_set_cookies > 0) line.number(",\"dropped_set_cookies\":", r.dropped_set_cookies);
   line.p = put_text(line.p, "}\n");
   out.resize(static_cast<std::size_t>(line.p - out.data()));
 }

@@ -22,6 +22,9 @@ struct access_record {
   double upstream_ms = 0;
   double total_ms = 0;
   bool break_glass = false;  // made in an emergency (break-glass) session: to review
+  // Set-Cookie lines for __Host-sekisho* that the upstream sent and the gateway dropped: an app trying to fix
+  // or wipe sessions, or a header-injection bug in one, to be looked into.
+  std::size_t dropped_set_cookies = 0;
 };
 
 // Appends the record as one JSON object and a newline. Written by hand rather than through a JSON

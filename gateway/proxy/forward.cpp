@@ -105,7 +105,7 @@ awaitable<upstream_exchange> answer(client_stream& client, beast::flat_buffer& c
   const bool websocket = res.result_int() == 101;
   if (websocket && !r.headers.websocket_upgrade) co_return stopped(stage::bad_gateway);
   rewrite_response_headers(res, u, r.headers.public_host, r.headers.public_scheme);
-  drop_gateway_set_cookies(res);
+  x.outcome.dropped_set_cookies = drop_gateway_set_cookies(res);
   if (!r.strict_transport_security.empty() && res.find(http::field::strict_transport_security) == res.end())
     res.insert(http::field::strict_transport_security, r.strict_transport_security);
   if (u.no_store_logged_in && r.headers.identity != nullptr && res.find(http::field::cache_control) == res.end())

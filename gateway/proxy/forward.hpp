@@ -43,6 +43,7 @@ struct forward_outcome {
   bool client_reusable = false; // the client connection may serve another request
   std::uint64_t bytes_in = 0;   // request body bytes received from the client
   std::uint64_t bytes_out = 0;  // response body bytes sent to the client
+  std::size_t dropped_set_cookies = 0;  // the upstream's Set-Cookie lines for the gateway's own cookies
   std::chrono::steady_clock::duration upstream_time{};  // from sending the head to the response head
 };
 

@@ -235,6 +235,7 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
   log.status = outcome.status;
   log.bytes_in = outcome.bytes_in;
   log.bytes_out = outcome.bytes_out;
+  log.dropped_set_cookies = outcome.dropped_set_cookies;
   log.upstream_ms = std::chrono::duration<double, std::milli>(outcome.upstream_time).count();
   co_return outcome.client_reusable;
 }

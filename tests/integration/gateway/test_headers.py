@@ -9,7 +9,8 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Env, Gateway, Nginx, RecordingUpstream, main, parse_fields, request_bytes  # noqa: E402
+from harness import (Env, Gateway, Nginx, RecordingUpstream, main, parse_fields, request_bytes,  # noqa: E402
+                     wait_until)
 
 # Each spoofed header a client might send, in the spellings upstream frameworks merge ('-' and '_', any case).
 SPOOFED = [
@@ -146,6 +147,16 @@ class ForwardedHeaders(unittest.TestCase):
                 self.assertEqual(r.status, 200)
                 secure = "; Secure" if host == self.host() else ""  # added where cookies are rewritten
                 self.assertEqual(r.headers("Set-Cookie"), ["app=1; Path=/" + secure])
+        # The attempt is on record, for whoever reads the access log: two lines dropped from each response, and
+        # nothing said of a response that had none to drop.
+        self.assertEqual(self.gw.request("GET", "/refresh", host=self.host()).status, 200)
+
+        def logged():  # the three requests, once the last of them is in
+            entries = [e for e in self.gw.access_log_entries() if e["path"] in ("/plant-session", "/refresh")]
+            return entries if entries and entries[-1]["path"] == "/refresh" else None
+        entries = wait_until(logged, 5, what="the three requests in the access log")
+        self.assertEqual([(e["path"], e.get("dropped_set_cookies")) for e in entries][-3:],
+                         [("/plant-session", 2), ("/plant-session", 2), ("/refresh", None)])
 
     def test_https_answers_tell_the_browser_to_stay_on_https(self):
         # After one visit, a typed http://ehr/ is never tried in plain HTTP, where the login could be stripped.

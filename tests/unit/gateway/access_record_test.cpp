@@ -105,6 +105,13 @@ TEST_CASE("a request made in a break-glass session is marked for review; others 
   CHECK(line_of(r)["break_glass"] == true);
 }
 
+TEST_CASE("an upstream's dropped Set-Cookie lines for the gateway's cookies are counted; none, no key") {
+  auto r = sample();
+  CHECK_FALSE(line_of(r).contains("dropped_set_cookies"));
+  r.dropped_set_cookies = 2;
+  CHECK(line_of(r)["dropped_set_cookies"] == 2);
+}
+
 TEST_CASE("each line carries its own time, to the millisecond, as the second changes") {
   using std::chrono::milliseconds;
   auto r = sample();
@@ -156,6 +163,7 @@ TEST_CASE("fields that escape to their longest still fit the line, appended afte
   r.bytes_out = UINT64_MAX;
   r.total_ms = 1e300;
   r.break_glass = true;
+  r.dropped_set_cookies = SIZE_MAX;
   std::string out = "an earlier line\n";
   append_json_line(out, r, true);
   REQUIRE(out.rfind("an earlier line\n", 0) == 0);
@@ -165,5 +173,6 @@ TEST_CASE("fields that escape to their longest still fit the line, appended afte
   CHECK(line["query"] == r.query);
   CHECK(line["bytes_out"] == UINT64_MAX);
   CHECK(line["break_glass"] == true);
+  CHECK(line["dropped_set_cookies"] == SIZE_MAX);
   CHECK(out.back() == '\n');
 }

@@ -1,5 +1,4 @@
 // `sekisho user …`: accounts. Every change is one transaction together with its audit record.
-#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -83,7 +82,8 @@ int run_add(const args& a, const fs::path& config_path) {
     store::transaction tx(ctx->db);
     id = store::insert_user(ctx->db, name, a.get("--display-name"), ctx->now());
     store::set_groups(ctx->db, id, groups);
-    ctx->audit("user.add", name, "success", a.has("--admin") ? "\"admin\":true" : "\"admin\":false");
+    // --admin, or --group admins: the same thing.
+    ctx->audit("user.add", name, "success", store::is_admin(groups) ? "\"admin\":true" : "\"admin\":false");
     tx.commit();
   }
   std::cout << "Added user " << name << " / ユーザー " << name << " を追加しました\n\n";

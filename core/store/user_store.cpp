@@ -51,8 +51,8 @@ void update_user(database& db, std::string_view sql, std::int64_t user_id, auto 
 
 }  // namespace
 
-bool is_admin(const user_row& u) {
-  return std::find(u.groups.begin(), u.groups.end(), admin_group) != u.groups.end();
+bool is_admin(const std::vector<std::string>& groups) {
+  return std::find(groups.begin(), groups.end(), admin_group) != groups.end();
 }
 
 std::optional<user_row> find_user(database& db, std::string_view name) {

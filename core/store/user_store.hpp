@@ -24,8 +24,9 @@ struct user_row {
   std::vector<std::string> groups;
 };
 
-// A member of admin_group (admin_group.hpp).
-bool is_admin(const user_row& u);
+// A member of admin_group (admin_group.hpp): these groups, or the user's.
+bool is_admin(const std::vector<std::string>& groups);
+inline bool is_admin(const user_row& u) { return is_admin(u.groups); }
 
 std::optional<user_row> find_user(database& db, std::string_view name);
 std::optional<user_row> find_user_by_id(database& db, std::int64_t id);

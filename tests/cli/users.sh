@@ -72,6 +72,9 @@ expect_contains "is no longer one" "admin           no" "$(sk user show sato)"
 expect_ok "groups --add admins" sk user groups yamada --add admins
 expect_contains "makes one" "admin           yes" "$(sk user show yamada)"
 expect_ok "and --remove undoes it" sk user groups yamada --remove admins
+expect_ok "user add --group admins" sk user add kato --group admins
+expect_contains "is audited as adding an admin too" '"admin":true' \
+  "$(sqlite3 "$WORK/state/sekisho.db" "SELECT details FROM audit_log WHERE event='user.add' AND user='kato'")"
 
 sk user disable yamada >/dev/null; out=$(sk user show yamada); expect_contains "disable" "disabled" "$out"
 sk user enable yamada >/dev/null; out=$(sk user show yamada); expect_contains "enable" "active" "$out"

@@ -67,6 +67,7 @@ struct gateway_config {
   std::size_t max_body_bytes = 1ull << 40;   // per request unless the upstream says otherwise
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds idle_timeout{75};
+  std::uint64_t min_body_rate = 1024;        // bytes/s a request body must keep up (body_pace); 0: no floor
   std::chrono::seconds drain_timeout{30};
   std::chrono::seconds session_cache_ttl{5};
   std::vector<ip_network> trusted_proxies;   // X-Forwarded-* accepted only from these; empty = nobody

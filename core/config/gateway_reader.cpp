@@ -15,7 +15,7 @@ using std::chrono::seconds;
 
 const std::set<std::string> gateway_keys = {
     "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
-    "header_timeout", "idle_timeout", "drain_timeout", "session_cache_ttl", "trusted_proxies", "access_log",
+    "header_timeout", "idle_timeout", "min_body_rate", "drain_timeout", "session_cache_ttl", "trusted_proxies", "access_log",
     "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate", "hsts_max_age"};
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
 const std::set<std::string> upstream_keys = {
@@ -217,6 +217,7 @@ void read_gateway_config(const toml::value& root, const fs::path& state_dir, gat
   r.integer("max_body_bytes", g.max_body_bytes, 0, 1ll << 50);
   r.duration("header_timeout", g.header_timeout, seconds(1), seconds(300));
   r.duration("idle_timeout", g.idle_timeout, seconds(1), seconds(3600));
+  r.integer("min_body_rate", g.min_body_rate, 0, 1ll << 30);
   r.duration("drain_timeout", g.drain_timeout, seconds(0), seconds(3600));
   r.duration("session_cache_ttl", g.session_cache_ttl, seconds(0), seconds(5));  // revocation within 5 s
   g.trusted_proxies = networks(r, "trusted_proxies");

@@ -41,7 +41,7 @@ awaitable<forward_outcome> fail_with(client_stream& client, unsigned status, uns
 }
 
 // Why an exchange stopped before the client got a response head.
-enum class stage { ok, retry, bad_gateway, timeout, too_large, client_gone };
+enum class stage { ok, retry, bad_gateway, timeout, too_large, client_too_slow, client_gone };
 
 struct upstream_exchange {
   stage result = stage::ok;
@@ -65,6 +65,13 @@ unsigned failure_status(connect_failure f) {
 }
 
 stage upstream_failure(const error_code& ec) { return ec == beast::error::timeout ? stage::timeout : stage::bad_gateway; }
+
+// A request body that did not arrive: too large, too slow (its deadline or pace; the deadline closed the
+// connection), or the client went away.
+stage client_body_failure(const error_code& ec) {
+  if (ec == http::error::body_limit) return stage::too_large;
+  return ec == beast::error::timeout ? stage::client_too_slow : stage::client_gone;
+}
 
 // The response's head, after any informational ones (other than 101): those are dropped, since the
 // gateway answered any Expect itself. Reads into the connection's buffer, where the body's start stays; the
@@ -180,11 +187,11 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
   if (!bodiless) {
     client_buffer.reserve(upstream_connection::read_room);  // an upload reads in large pieces too
     body_writer writer(up, chunk.out, req.chunked(), u.response_timeout);
-    const body_origin<client_stream> from{client, client_buffer, r.body, r.max_body_bytes, r.client_timeout};
+    const body_origin<client_stream> from{client, client_buffer, r.body, r.max_body_bytes, r.client_timeout,
+                                          r.client_pace};
     const auto relayed = co_await relay_framed_body<true>(from, chunk, writer);
     bytes_in = relayed.bytes;
-    if (relayed.failed == relay_failure::source)
-      co_return stopped(relayed.ec == http::error::body_limit ? stage::too_large : stage::client_gone);
+    if (relayed.failed == relay_failure::source) co_return stopped(client_body_failure(relayed.ec));
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
   }
 
@@ -257,6 +264,7 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
       case stage::bad_gateway: co_return co_await fail_with(client, 502, version, r.client_timeout);
       case stage::timeout: co_return co_await fail_with(client, 504, version, r.client_timeout);
       case stage::too_large: co_return co_await fail_with(client, 413, version, r.client_timeout);
+      case stage::client_too_slow: co_return forward_outcome{408};  // logged; the connection is closed
       case stage::client_gone: co_return forward_outcome{client_closed_request};
     }
   }

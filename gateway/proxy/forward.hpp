@@ -28,6 +28,7 @@ struct forward_request {
   forward_context headers;       // identity and forwarding facts for prepare_upstream_request
   std::uint64_t max_body_bytes;  // for this route
   std::chrono::seconds client_timeout;  // each read from / write to the client
+  body_pace client_pace;                // the least pace of the request's body
   unsigned client_version = 11;   // set by forward() from the request as received
   bool client_keep_alive = true;  // likewise
   std::string_view banner{};      // written into HTML pages (a break-glass session); empty: none

@@ -21,6 +21,7 @@
 #include "gateway/http/html_banner.hpp"
 #include "gateway/net/asio.hpp"
 #include "gateway/net/eager_io.hpp"
+#include "gateway/proxy/body_pace.hpp"
 
 namespace sekisho::gateway {
 
@@ -73,8 +74,9 @@ struct relay_outcome {
 template <class In>
 class length_body_source {
  public:
-  length_body_source(In& in, beast::flat_buffer& buffer, std::uint64_t length, relay_buffer& chunk, io_clock::duration timeout)
-      : in_(in), buffer_(buffer), remaining_(length), chunk_(chunk), timeout_(timeout) {}
+  length_body_source(In& in, beast::flat_buffer& buffer, std::uint64_t length, relay_buffer& chunk, io_clock::duration timeout,
+                     body_pace pace)
+      : in_(in), buffer_(buffer), remaining_(length), chunk_(chunk), timeout_(timeout), pace_(pace) {}
 
   bool done() const { return remaining_ == 0; }
 
@@ -84,9 +86,13 @@ class length_body_source {
     if (buffer_.size() > 0) {
       buffered_ = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
       piece = {static_cast<const char*>(buffer_.data().data()), buffered_};
+      pace_.arrived(buffered_);
     } else {
       const auto room = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, chunk_.piece.size()));
-      const auto n = co_await read_some(in_, asio::buffer(chunk_.piece.data(), room), io_clock::now() + timeout_, ec);
+      const auto start = io_clock::now();
+      const auto by = pace_.deadline(start, timeout_);
+      const auto n = co_await read_some(in_, asio::buffer(chunk_.piece.data(), room), by, ec);
+      pace_.waited(start, io_clock::now(), n);
       if (ec == asio::error::eof) ec = http::error::partial_message;
       if (ec) co_return ec;
       piece = {chunk_.piece.data(), n};
@@ -107,6 +113,7 @@ class length_body_source {
   std::uint64_t remaining_;
   relay_buffer& chunk_;
   io_clock::duration timeout_;
+  body_pace pace_;
   std::size_t buffered_ = 0;
 };
 
@@ -115,8 +122,8 @@ template <bool is_request, class In>
 class decoded_body_source {
  public:
   decoded_body_source(In& in, beast::flat_buffer& buffer, body_decoder<is_request>& decoder, relay_buffer& chunk,
-                      io_clock::duration timeout)
-      : in_(in), buffer_(buffer), decoder_(decoder), chunk_(chunk), timeout_(timeout) {}
+                      io_clock::duration timeout, body_pace pace)
+      : in_(in), buffer_(buffer), decoder_(decoder), chunk_(chunk), timeout_(timeout), pace_(pace) {}
 
   bool done() const { return decoder_.is_done(); }
 
@@ -125,10 +132,12 @@ class decoded_body_source {
   awaitable<error_code> next(std::string_view& piece) {
     error_code ec;
     decoder_.lend(chunk_.piece);
-    beast::get_lowest_layer(in_).expires_after(timeout_);
+    const auto start = io_clock::now();
+    beast::get_lowest_layer(in_).expires_at(pace_.deadline(start, timeout_));
     co_await http::async_read_some(in_, buffer_, decoder_, with_error(ec));
     if (ec == http::error::need_buffer) ec = {};
     piece = {chunk_.piece.data(), decoder_.filled()};
+    pace_.waited(start, io_clock::now(), piece.size());
     co_return ec;
   }
   void consumed() {}
@@ -139,6 +148,7 @@ class decoded_body_source {
   body_decoder<is_request>& decoder_;
   relay_buffer& chunk_;
   io_clock::duration timeout_;
+  body_pace pace_;
 };
 
 // Writes a body as its outgoing head frames it: as it is (Content-Length, or until close) or chunked.
@@ -247,8 +257,8 @@ awaitable<relay_outcome> relay_body(Source source, Writer& writer, std::string_v
 }
 
 // Where a body comes from: the stream and its buffer (which may hold the body's start), how the body is
-// framed, the most bytes it may have (a decoded body's limit: a length was checked against it beforehand)
-// and each read's deadline.
+// framed, the most bytes it may have (a decoded body's limit: a length was checked against it beforehand),
+// each read's deadline and, for a client's body, the pace it must keep.
 template <class In>
 struct body_origin {
   In& stream;
@@ -256,6 +266,7 @@ struct body_origin {
   body_framing framing;
   std::uint64_t limit;
   io_clock::duration timeout;
+  body_pace pace{};
 };
 
 // Relays a body of `framing` length or chunked or until close (never none). Not a coroutine itself: it
@@ -264,10 +275,11 @@ template <bool is_request, class In, class Writer>
 awaitable<relay_outcome> relay_framed_body(const body_origin<In>& from, relay_buffer& chunk, Writer& writer,
                                            std::string_view banner = {}) {
   if (from.framing.kind == body_kind::length)
-    return relay_body(length_body_source(from.stream, from.buffer, from.framing.length, chunk, from.timeout), writer,
-                      banner);
+    return relay_body(length_body_source(from.stream, from.buffer, from.framing.length, chunk, from.timeout, from.pace),
+                      writer, banner);
   auto& decoder = chunk.new_decoder<is_request>(from.framing.kind, from.limit);
-  return relay_body(decoded_body_source(from.stream, from.buffer, decoder, chunk, from.timeout), writer, banner);
+  return relay_body(decoded_body_source(from.stream, from.buffer, decoder, chunk, from.timeout, from.pace), writer,
+                    banner);
 }
 
 }  // namespace sekisho::gateway

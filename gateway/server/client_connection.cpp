@@ -83,20 +83,30 @@ struct form_sink {
   awaitable<error_code> finish() { co_return error_code{}; }
 };
 
-// The form body of a portal POST, read whole (it is small): nullopt when it is larger than max_form_bytes,
-// or the client stops sending.
-awaitable<std::optional<secret>> read_form_body(client_stream& client, beast::flat_buffer& buffer, body_framing framing,
-                                                relay_buffer& chunk, std::chrono::seconds timeout) {
+// The pace every request body must keep, portal forms and uploads to the apps alike.
+body_pace client_body_pace(const gateway_config& g) { return body_pace(g.min_body_rate, g.header_timeout); }
+
+// The form body of a portal POST, read whole (it is small), or why not: 413 when it is larger than
+// max_form_bytes, 408 when it came too slowly (the deadline closed the connection), 400 when the client
+// stopped sending.
+struct form_read {
+  std::optional<secret> body;
+  unsigned refused = 0;
+};
+
+awaitable<form_read> read_form_body(client_stream& client, beast::flat_buffer& buffer, body_framing framing,
+                                    relay_buffer& chunk, std::chrono::seconds timeout, body_pace pace) {
   secret body;
-  if (framing.kind == body_kind::none) co_return body;
-  if (framing.kind == body_kind::length && framing.length > max_form_bytes) co_return std::nullopt;
+  if (framing.kind == body_kind::none) co_return form_read{std::move(body)};
+  if (framing.kind == body_kind::length && framing.length > max_form_bytes) co_return form_read{{}, 413};
   form_sink sink{body};
-  const body_origin<client_stream> from{client, buffer, framing, max_form_bytes, timeout};
+  const body_origin<client_stream> from{client, buffer, framing, max_form_bytes, timeout, pace};
   const auto read = co_await relay_framed_body<true>(from, chunk, sink);
   // The pieces passed through the relay buffer, which the next request reuses: no copy of a password stays.
   wipe_memory(chunk.piece.data(), std::min(chunk.piece.size(), max_form_bytes + 1));
-  if (read.failed != relay_failure::none) co_return std::nullopt;
-  co_return body;
+  if (read.failed == relay_failure::none) co_return form_read{std::move(body)};
+  if (read.ec == http::error::body_limit) co_return form_read{{}, 413};
+  co_return form_read{{}, read.ec == beast::error::timeout ? 408u : 400u};
 }
 
 // A request for the gateway's own pages (login, enrolment, account, …), a form's body read here.
@@ -117,9 +127,13 @@ awaitable<bool> serve_portal_request(worker& w, const gateway_state& state, clie
   pr.who = who;
   pr.workers = &w.shared();
   if (portal_reads_body(req.method())) {
-    auto form = co_await read_form_body(client, buffer, body, chunk, timeout);
-    if (!form) co_return co_await send_error(client, 413, version, false, timeout, log);
-    pr.body = std::move(*form);
+    auto form = co_await read_form_body(client, buffer, body, chunk, timeout, client_body_pace(settings.gateway));
+    if (form.refused == 408) {  // nothing can be sent: logged
+      log.status = 408;
+      co_return false;
+    }
+    if (!form.body) co_return co_await send_error(client, form.refused, version, false, timeout, log);
+    pr.body = std::move(*form.body);
     pr.keep_alive = req.keep_alive();
   }
   auto r = co_await serve_portal(std::move(pr), w.authd(), w.sessions());
@@ -214,7 +228,8 @@ awaitable<bool> serve_request(worker& w, client_stream& client, beast::flat_buff
 
   forward_identity identity;
   if (who) identity = forward_identity{who->user, who->groups, who->display_name};
-  forward_request fr{req, *body, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout};
+  forward_request fr{req, *body, static_cast<std::size_t>(a.upstream), forward_target(a.target), {}, limit, timeout,
+                     client_body_pace(g)};
   fr.headers.client_address = peer_text;  // X-Forwarded-For gets the hop the gateway heard from
   fr.headers.peer_is_trusted_proxy = is_trusted_proxy(g.trusted_proxies, peer);
   fr.headers.public_host = std::string(req[http::field::host]);

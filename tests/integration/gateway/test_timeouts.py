@@ -1,5 +1,5 @@
-"""Deadlines: a slowloris client is cut at header_timeout, an idle keep-alive connection at idle_timeout;
-an upstream that is down gets 502 and one that is too slow 504, each a plain Japanese/English page with no
+"""Deadlines: a slowloris client is cut at header_timeout, an idle keep-alive connection at idle_timeout, a
+request body trickled below min_body_rate once its grace is spent; an upstream that is down gets 502 and one that is too slow 504, each a plain Japanese/English page with no
 internal address in it."""
 
 import os
@@ -11,11 +11,12 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BlackHole, ClosedPort, Env, Gateway, Nginx, RecordingUpstream, main,  # noqa: E402
-                     request_bytes)
+                     request_bytes, wait_until)
 
 HEADER_TIMEOUT = 2
 IDLE_TIMEOUT = 3
 RESPONSE_TIMEOUT = 1
+MIN_BODY_RATE = 200  # bytes a second
 
 
 class Timeouts(unittest.TestCase):
@@ -26,7 +27,8 @@ class Timeouts(unittest.TestCase):
         cls.black_hole = BlackHole()
         cls.garbage = RecordingUpstream(response=b"this is not HTTP\r\n\r\n")
         cls.down = ClosedPort()
-        cls.gw = Gateway(cls.env, gateway={"header_timeout": f"{HEADER_TIMEOUT}s", "idle_timeout": f"{IDLE_TIMEOUT}s"},
+        cls.gw = Gateway(cls.env, gateway={"header_timeout": f"{HEADER_TIMEOUT}s", "idle_timeout": f"{IDLE_TIMEOUT}s",
+                                                  "min_body_rate": MIN_BODY_RATE},
                          upstreams=[{"name": "down", "path_prefix": "/down", "url": cls.down.url},
                                     {"name": "slow", "path_prefix": "/slow", "url": cls.black_hole.url,
                                      "response_timeout": f"{RESPONSE_TIMEOUT}s"},
@@ -82,6 +84,67 @@ class Timeouts(unittest.TestCase):
             except socket.timeout:
                 self.fail("a TCP connection without a TLS handshake stays open")
             self.assertLessEqual(time.monotonic() - started, HEADER_TIMEOUT + 2)
+
+    def trickle(self, head, byte=b"x"):
+        """Sends the head, then one byte every half second (2 bytes/s, each well inside idle_timeout) until
+        the gateway closes the connection; how long that took, or None if it never did."""
+        with self.gw.connect() as c:
+            c.send(head)
+            started = time.monotonic()
+            while time.monotonic() - started < HEADER_TIMEOUT + 3 * IDLE_TIMEOUT:
+                try:
+                    c.send(byte)
+                except OSError:
+                    return time.monotonic() - started
+                if c.closed_within(0.5):
+                    self.assertEqual(bytes(c.buf), b"", "the deadline closes the connection: nothing is sent")
+                    return time.monotonic() - started
+        return None
+
+    def assert_logged(self, path, query, status):
+        def lines():
+            return [e for e in self.gw.access_log_entries() if e["path"] == path and e.get("query") == query]
+        wait_until(lambda: lines(), 5, what=f"a line for {path}?{query}")
+        self.assertEqual([e["status"] for e in lines()], [status])
+
+    def test_trickled_upload_is_cut_once_its_grace_is_spent(self):
+        # The slow-body attack: the body's first header_timeout is grace, and 2 bytes/s earns almost nothing
+        # more. Without the floor each byte, inside idle_timeout, would hold both connections for hours.
+        elapsed = self.trickle(request_bytes("POST", "/upload?trickled", headers=[("Content-Length", "100000")]))
+        self.assertIsNotNone(elapsed, "a body trickled at 2 bytes a second was never cut off")
+        self.assertGreaterEqual(elapsed, HEADER_TIMEOUT - 0.5, "cut before its grace was spent")
+        self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
+        self.assert_logged("/upload", "trickled", 408)
+
+    def test_trickled_chunked_upload_is_cut_too(self):
+        head = request_bytes("POST", "/upload?chunks", headers=[("Transfer-Encoding", "chunked")])
+        elapsed = self.trickle(head + b"186a0\r\n")
+        self.assertIsNotNone(elapsed, "a chunked body trickled at 2 bytes a second was never cut off")
+        self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
+        self.assert_logged("/upload", "chunks", 408)
+
+    def test_trickled_login_form_is_cut_too(self):
+        head = request_bytes("POST", "/.sekisho/login?trickled", headers=[("Content-Length", "1000"),
+                                                                  ("Content-Type", "application/x-www-form-urlencoded")])
+        elapsed = self.trickle(head, b"a")
+        self.assertIsNotNone(elapsed, "a login form trickled at 2 bytes a second was never cut off")
+        self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
+        self.assert_logged("/.sekisho/login", "trickled", 408)
+
+    def test_slow_upload_above_the_floor_passes_whole(self):
+        # 6,000 bytes at about 1,000 bytes/s: slower than the grace, faster than the floor.
+        body = bytes(range(256)) * 23 + b"x" * 112
+        with self.gw.connect() as c:
+            c.send(request_bytes("POST", "/upload", headers=[("Content-Length", str(len(body)))]))
+            for i in range(0, len(body), 100):
+                c.send(body[i:i + 100])
+                time.sleep(0.1)
+            r = c.read_response("POST")
+        self.assertEqual(r.status, 200, r)
+        path = r.text.strip()
+        self.addCleanup(lambda: os.path.exists(path) and os.remove(path))
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), body, "the upstream got a different body")
 
     def test_idle_keep_alive_connection_is_closed_after_idle_timeout(self):
         with self.gw.connect() as c:

@@ -15,8 +15,8 @@ using std::chrono::seconds;
 
 const std::set<std::string> gateway_keys = {
     "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
-    "header_timeout", "idle_timeout", "min_body_rate", "drain_timeout", "session_cache_ttl", "trusted_proxies", "access_log",
-    "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate", "hsts_max_age"};
+    "header_timeout", "idle_timeout", "min_body_rate", "drain_timeout", "session_cache_ttl", "trusted_proxies",
+    "access_log", "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate", "hsts_max_age"};
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",

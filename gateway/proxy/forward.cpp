@@ -191,7 +191,11 @@ awaitable<upstream_exchange> exchange(client_stream& client, beast::flat_buffer&
                                           r.client_pace};
     const auto relayed = co_await relay_framed_body<true>(from, chunk, writer);
     bytes_in = relayed.bytes;
-    if (relayed.failed == relay_failure::source) co_return stopped(client_body_failure(relayed.ec));
+    if (relayed.failed == relay_failure::source) {
+      auto x = stopped(client_body_failure(relayed.ec));
+      x.outcome.bytes_in = bytes_in;  // how much of a cut-off upload came, for the access log
+      co_return x;
+    }
     if (relayed.failed == relay_failure::destination) co_return stopped(upstream_failure(relayed.ec));
   }
 
@@ -264,8 +268,8 @@ awaitable<forward_outcome> forward(client_stream& client, beast::flat_buffer& cl
       case stage::bad_gateway: co_return co_await fail_with(client, 502, version, r.client_timeout);
       case stage::timeout: co_return co_await fail_with(client, 504, version, r.client_timeout);
       case stage::too_large: co_return co_await fail_with(client, 413, version, r.client_timeout);
-      case stage::client_too_slow: co_return forward_outcome{408};  // logged; the connection is closed
-      case stage::client_gone: co_return forward_outcome{client_closed_request};
+      case stage::client_too_slow: co_return forward_outcome{408, false, x.outcome.bytes_in};  // closed already
+      case stage::client_gone: co_return forward_outcome{client_closed_request, false, x.outcome.bytes_in};
     }
   }
 }

@@ -74,8 +74,8 @@ struct relay_outcome {
 template <class In>
 class length_body_source {
  public:
-  length_body_source(In& in, beast::flat_buffer& buffer, std::uint64_t length, relay_buffer& chunk, io_clock::duration timeout,
-                     body_pace pace)
+  length_body_source(In& in, beast::flat_buffer& buffer, std::uint64_t length, relay_buffer& chunk,
+                     io_clock::duration timeout, body_pace pace)
       : in_(in), buffer_(buffer), remaining_(length), chunk_(chunk), timeout_(timeout), pace_(pace) {}
 
   bool done() const { return remaining_ == 0; }

@@ -102,10 +102,12 @@ class Timeouts(unittest.TestCase):
         return None
 
     def assert_logged(self, path, query, status):
+        """The request's one access log line says `status`; returns it."""
         def lines():
             return [e for e in self.gw.access_log_entries() if e["path"] == path and e.get("query") == query]
         wait_until(lambda: lines(), 5, what=f"a line for {path}?{query}")
         self.assertEqual([e["status"] for e in lines()], [status])
+        return lines()[0]
 
     def test_trickled_upload_is_cut_once_its_grace_is_spent(self):
         # The slow-body attack: the body's first header_timeout is grace, and 2 bytes/s earns almost nothing
@@ -114,7 +116,8 @@ class Timeouts(unittest.TestCase):
         self.assertIsNotNone(elapsed, "a body trickled at 2 bytes a second was never cut off")
         self.assertGreaterEqual(elapsed, HEADER_TIMEOUT - 0.5, "cut before its grace was spent")
         self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
-        self.assert_logged("/upload", "trickled", 408)
+        line = self.assert_logged("/upload", "trickled", 408)
+        self.assertGreaterEqual(line["bytes_in"], 1, "the log says how much of the body came")
 
     def test_trickled_chunked_upload_is_cut_too(self):
         head = request_bytes("POST", "/upload?chunks", headers=[("Transfer-Encoding", "chunked")])

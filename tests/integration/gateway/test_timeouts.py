@@ -1,7 +1,8 @@
 """Deadlines: a slowloris client is cut at header_timeout, an idle keep-alive connection at idle_timeout, a
-request body trickled below min_body_rate once its grace is spent; an upstream that is down gets 502 and one that is too slow 504, each a plain Japanese/English page with no
-internal address in it."""
+request body trickled below min_body_rate once its grace is spent; an upstream that is down gets 502 and one
+that is too slow 504, each a plain Japanese/English page with no internal address in it."""
 
+import itertools
 import os
 import socket
 import sys
@@ -40,23 +41,11 @@ class Timeouts(unittest.TestCase):
 
     def test_slowloris_is_cut_at_header_timeout(self):
         head = b"GET /slowloris HTTP/1.1\r\nHost: ehr.test\r\nX-Padding: " + b"a" * 100
-        with self.gw.connect() as c:
-            started = time.monotonic()
-            closed = False
-            for byte in head:
-                try:
-                    c.send(bytes([byte]))
-                except OSError:
-                    closed = True
-                    break
-                if c.closed_within(1.0):
-                    closed = True
-                    break
-            elapsed = time.monotonic() - started
-            self.assertTrue(closed, "a client sending one header byte per second was never cut off")
-            self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
-            if c.buf:
-                self.assertTrue(bytes(c.buf).startswith(b"HTTP/1.1 408"), bytes(c.buf)[:100])
+        elapsed, sent = self.trickle(b"", (bytes([byte]) for byte in head), 1.0)
+        self.assertIsNotNone(elapsed, "a client sending one header byte per second was never cut off")
+        self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
+        if sent:
+            self.assertTrue(sent.startswith(b"HTTP/1.1 408"), sent[:100])
         self.assertNotIn("slowloris", self.nginx.log_text())
 
     def test_head_cut_by_header_timeout_is_closed_and_never_forwarded(self):
@@ -85,21 +74,31 @@ class Timeouts(unittest.TestCase):
                 self.fail("a TCP connection without a TLS handshake stays open")
             self.assertLessEqual(time.monotonic() - started, HEADER_TIMEOUT + 2)
 
-    def trickle(self, head, byte=b"x"):
-        """Sends the head, then one byte every half second (2 bytes/s, each well inside idle_timeout) until
-        the gateway closes the connection; how long that took, or None if it never did."""
+    def trickle(self, first, pieces, interval):
+        """Sends `first`, then each of `pieces` `interval` seconds apart, until the gateway closes the
+        connection or the pieces (or HEADER_TIMEOUT + 3 * IDLE_TIMEOUT seconds) run out: how long the
+        connection lasted (None if it was never closed) and what the gateway sent."""
         with self.gw.connect() as c:
-            c.send(head)
+            if first:
+                c.send(first)
             started = time.monotonic()
-            while time.monotonic() - started < HEADER_TIMEOUT + 3 * IDLE_TIMEOUT:
+            for piece in pieces:
+                if time.monotonic() - started >= HEADER_TIMEOUT + 3 * IDLE_TIMEOUT:
+                    break
                 try:
-                    c.send(byte)
+                    c.send(piece)
                 except OSError:
-                    return time.monotonic() - started
-                if c.closed_within(0.5):
-                    self.assertEqual(bytes(c.buf), b"", "the deadline closes the connection: nothing is sent")
-                    return time.monotonic() - started
-        return None
+                    return time.monotonic() - started, bytes(c.buf)
+                if c.closed_within(interval):
+                    return time.monotonic() - started, bytes(c.buf)
+            return None, bytes(c.buf)
+
+    def trickle_body(self, head, byte=b"x"):
+        """The head, then one byte of body every half second (2 bytes/s, each well inside idle_timeout)."""
+        elapsed, sent = self.trickle(head, itertools.repeat(byte), 0.5)
+        if elapsed is not None:
+            self.assertEqual(sent, b"", "the deadline closes the connection: nothing is sent")
+        return elapsed
 
     def assert_logged(self, path, query, status):
         """The request's one access log line says `status`; returns it."""
@@ -112,7 +111,8 @@ class Timeouts(unittest.TestCase):
     def test_trickled_upload_is_cut_once_its_grace_is_spent(self):
         # The slow-body attack: the body's first header_timeout is grace, and 2 bytes/s earns almost nothing
         # more. Without the floor each byte, inside idle_timeout, would hold both connections for hours.
-        elapsed = self.trickle(request_bytes("POST", "/upload?trickled", headers=[("Content-Length", "100000")]))
+        head = request_bytes("POST", "/upload?trickled", headers=[("Content-Length", "100000")])
+        elapsed = self.trickle_body(head)
         self.assertIsNotNone(elapsed, "a body trickled at 2 bytes a second was never cut off")
         self.assertGreaterEqual(elapsed, HEADER_TIMEOUT - 0.5, "cut before its grace was spent")
         self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
@@ -121,15 +121,15 @@ class Timeouts(unittest.TestCase):
 
     def test_trickled_chunked_upload_is_cut_too(self):
         head = request_bytes("POST", "/upload?chunks", headers=[("Transfer-Encoding", "chunked")])
-        elapsed = self.trickle(head + b"186a0\r\n")
+        elapsed = self.trickle_body(head + b"186a0\r\n")
         self.assertIsNotNone(elapsed, "a chunked body trickled at 2 bytes a second was never cut off")
         self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
         self.assert_logged("/upload", "chunks", 408)
 
     def test_trickled_login_form_is_cut_too(self):
-        head = request_bytes("POST", "/.sekisho/login?trickled", headers=[("Content-Length", "1000"),
-                                                                  ("Content-Type", "application/x-www-form-urlencoded")])
-        elapsed = self.trickle(head, b"a")
+        form = [("Content-Length", "1000"), ("Content-Type", "application/x-www-form-urlencoded")]
+        head = request_bytes("POST", "/.sekisho/login?trickled", headers=form)
+        elapsed = self.trickle_body(head, b"a")
         self.assertIsNotNone(elapsed, "a login form trickled at 2 bytes a second was never cut off")
         self.assertLessEqual(elapsed, HEADER_TIMEOUT + 2, "cut too late")
         self.assert_logged("/.sekisho/login", "trickled", 408)

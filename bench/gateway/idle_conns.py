@@ -5,11 +5,16 @@ then holds them all open and idle until standard input closes (or a line arrives
     idle_conns.py HOST PORT N PATH [COOKIE]
 
 Prints "open N" on stdout once every connection has had its response, or "failed: ..." and exits 1.
-Used by run.sh to read a server's RSS with N idle keep-alive connections."""
+Used by run.sh to read a server's RSS with N idle keep-alive connections.
+
+The connections come from MACHINES loopback addresses in turn (127.0.1.1, 127.0.1.2, ...), as from a ward's
+PCs, not all from one: the gateway caps connections per client address (max_connections_per_address)."""
 
 import socket
 import ssl
 import sys
+
+MACHINES = 50
 
 
 def read_response(tls):
@@ -49,8 +54,9 @@ def main():
     request = (request + "\r\n").encode()
     conns = []
     try:
-        for _ in range(n):
-            raw = socket.create_connection((host, port), timeout=10)
+        for i in range(n):
+            source = f"127.0.1.{1 + i % MACHINES}"
+            raw = socket.create_connection((host, port), timeout=10, source_address=(source, 0))
             tls = ctx.wrap_socket(raw, server_hostname="localhost")
             tls.sendall(request)
             read_response(tls)

@@ -14,9 +14,10 @@ namespace {
 using std::chrono::seconds;
 
 const std::set<std::string> gateway_keys = {
-    "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_header_bytes", "max_body_bytes",
-    "header_timeout", "idle_timeout", "min_body_rate", "drain_timeout", "session_cache_ttl", "trusted_proxies",
-    "access_log", "access_log_query", "access_log_max_bytes", "access_log_keep", "certificate", "hsts_max_age"};
+    "listen", "redirect_listen", "pam_listen", "threads", "max_connections", "max_connections_per_address",
+    "max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout", "min_body_rate", "drain_timeout",
+    "session_cache_ttl", "trusted_proxies", "access_log", "access_log_query", "access_log_max_bytes",
+    "access_log_keep", "certificate", "hsts_max_age"};
 const std::set<std::string> certificate_keys = {"hosts", "cert_file", "key_file"};
 const std::set<std::string> upstream_keys = {
     "name", "hosts", "path_prefix", "url", "host_header", "verify_tls", "ca_file", "identity_header",
@@ -213,6 +214,7 @@ void read_gateway_config(const toml::value& root, const fs::path& state_dir, gat
   check_listen_list(r, "pam_listen", g.pam_listen);
   r.integer("threads", g.threads, 0, 256);
   r.integer("max_connections", g.max_connections, 1, 1000000);
+  r.integer("max_connections_per_address", g.max_connections_per_address, 0, 1000000);
   r.integer("max_header_bytes", g.max_header_bytes, 1024, 1024 * 1024);
   r.integer("max_body_bytes", g.max_body_bytes, 0, 1ll << 50);
   r.duration("header_timeout", g.header_timeout, seconds(1), seconds(300));

@@ -14,6 +14,7 @@
 #include "gateway/proxy/forward.hpp"
 #include "gateway/http/head_reader.hpp"
 #include "gateway/http/error_pages.hpp"
+#include "gateway/server/connection_slot.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
 #include "gateway/http/session_cookie.hpp"
@@ -23,29 +24,25 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Counts the connection for the cap and the drain, and forgets it however the coroutine ends.
-struct connection_slot {
-  explicit connection_slot(shared_services& s) : shared(s) { ++shared.connections; }
-  ~connection_slot() { --shared.connections; }
-  shared_services& shared;
-};
-
 // Listed on the worker while waiting for the next request, so a drain can close the connection at once.
 struct idle_mark : idle_connection {
   idle_mark(worker& w, tcp_socket& s) : idle_connection(s) { w.idle(*this); }
 };
 
-ip_address peer_address(const tcp_socket& s) {
-  error_code ec;
-  const auto ep = s.remote_endpoint(ec);
-  auto a = parse_ip_address(ec ? std::string("::") : ep.address().to_string());
-  return a ? *a : ip_address{};
-}
-
 // A finished request goes to the access log and the worker's counters alike.
 void record(worker& w, const access_record& log) {
   w.metrics().record_request(log);
   if (w.shared().log) w.shared().log->write(log);
+}
+
+// A connection closed at once for a cap gets a line of its own (no method, no path), so that an operator can
+// see which machine met the cap: 429 for too many from one address, 503 for too many in all.
+void record_refusal(worker& w, const std::string& client, unsigned status) {
+  access_record log;
+  log.time = std::chrono::system_clock::now();
+  log.client = client;
+  log.status = status;
+  record(w, log);
 }
 
 // Sends one of the gateway's own responses and records its status for the access log.
@@ -271,13 +268,16 @@ awaitable<void> close_gracefully(client_stream& client) {
 }  // namespace
 
 awaitable<void> serve_client(worker& w, tcp_socket socket) {
-  connection_slot slot(w.shared());
+  const connection_slot slot(w.shared(), socket);
+  const auto& peer = slot.peer();
+  const auto peer_text = to_string(peer);
   const auto pool = w.pool();
   const auto& state = pool->state();
   const auto& g = state.settings.gateway;
-  if (w.shared().connections > g.max_connections) co_return;  // over the cap: closed at once
-  const auto peer = peer_address(socket);
-  const auto peer_text = to_string(peer);
+  if (const auto refused = slot.refusal(g)) {  // over a cap: closed at once, before any TLS work
+    record_refusal(w, peer_text, refused);
+    co_return;
+  }
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   client_stream client(std::move(socket), state.tls->initial());

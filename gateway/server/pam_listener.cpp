@@ -6,6 +6,7 @@
 #include "authd/frame.hpp"
 #include "core/util/strict_json.hpp"
 #include "gateway/net/tls_stream.hpp"
+#include "gateway/server/connection_slot.hpp"
 #include "gateway/server/worker.hpp"
 
 namespace sekisho::gateway {
@@ -15,19 +16,6 @@ using nlohmann::json;
 
 // A PAM request is a few hundred bytes (authd's own limit for the largest is 4 KiB).
 constexpr std::size_t max_pam_frame_bytes = 8192;
-
-// Counts the connection for the cap and the drain, like a browser's.
-struct counted {
-  explicit counted(shared_services& s) : shared(s) { ++shared.connections; }
-  ~counted() { --shared.connections; }
-  shared_services& shared;
-};
-
-std::string peer_of(const tcp_socket& s) {
-  error_code ec;
-  const auto ep = s.remote_endpoint(ec);
-  return ec ? std::string() : ep.address().to_string();
-}
 
 // One frame's body, or nullopt when the client went away, was too slow, or sent one too large or empty.
 awaitable<std::optional<secret>> read_request(tls_stream& client, std::chrono::seconds wait, std::chrono::seconds timeout) {
@@ -66,11 +54,11 @@ json relayed(const secret& body, const std::string& peer) {
 }  // namespace
 
 awaitable<void> serve_pam(worker& w, tcp_socket socket) {
-  counted slot(w.shared());
+  const connection_slot slot(w.shared(), socket);
+  const auto peer = to_string(slot.peer());
   const auto pool = w.pool();
   const auto& g = pool->state().settings.gateway;
-  if (w.shared().connections > g.max_connections) co_return;
-  const auto peer = peer_of(socket);
+  if (slot.refusal(g)) co_return;  // over a cap, as for a browser: closed at once
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   tls_stream client(std::move(socket), pool->state().tls->initial());

@@ -11,6 +11,7 @@
 #include "gateway/proxy/relay_buffers.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 #include "gateway/server/access_log.hpp"
+#include "gateway/server/address_counts.hpp"
 #include "gateway/server/gateway_state.hpp"
 #include "gateway/server/metrics.hpp"
 #include "gateway/session/authd_channel.hpp"
@@ -33,6 +34,7 @@ struct idle_connection
 struct shared_services {
   access_log* log = nullptr;
   std::atomic<int> connections{0};  // open client connections, all workers
+  address_counts per_address;       // the same, by client address
   std::vector<worker*> workers;     // each worker adds itself when made, before any thread runs; then read-only
 };
 

@@ -175,8 +175,8 @@ class Gateway:
                     return int(line.split()[1])
         raise AssertionError("no VmRSS in /proc/PID/status")
 
-    def connect(self, server_name="ehr.test", timeout=10):
-        return Client(self.port, server_name, self.env.client_context, timeout)
+    def connect(self, server_name="ehr.test", timeout=10, source=None):
+        return Client(self.port, server_name, self.env.client_context, timeout, source=source)
 
     def request(self, method, target, host="ehr.test", headers=(), body=None, timeout=10):
         """One request on a fresh connection; returns the Response."""

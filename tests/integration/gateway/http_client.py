@@ -60,8 +60,9 @@ class Client:
     """A TLS (or plain) connection that sends exact bytes and parses responses itself, so tests see framing
     and can tell whether the gateway closed the connection."""
 
-    def __init__(self, port, server_name="ehr.test", context=None, timeout=10, tls=True):
-        raw = socket.create_connection(("127.0.0.1", port), timeout)
+    def __init__(self, port, server_name="ehr.test", context=None, timeout=10, tls=True, source=None):
+        """source: the loopback address to connect from (127.0.0.2, say: another machine to the gateway)."""
+        raw = socket.create_connection(("127.0.0.1", port), timeout, (source, 0) if source else None)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock = context.wrap_socket(raw, server_hostname=server_name) if tls else raw
         self.sock.settimeout(timeout)

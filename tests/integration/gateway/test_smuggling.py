@@ -174,6 +174,45 @@ class Smuggling(unittest.TestCase):
         r = wait_until(answered, 10, what="the slot freed by closing a connection to be usable again")
         self.assertEqual(r.status, 200, "a slot freed is usable again")
         self.assertNotIn("over-the-cap", self.nginx.log_text())
+        refused = wait_until(lambda: [e for e in gw.access_log_entries() if e["status"] == 503], 5,
+                             what="the refused connection's line in the access log")
+        self.assertEqual(refused[0]["client"], "127.0.0.1")
+
+    def test_one_address_cannot_take_every_connection(self):
+        gw = Gateway(self.env, name="capped-per-address",
+                     gateway={"max_connections_per_address": 3, "trusted_proxies": ["127.0.0.3"]},
+                     upstreams=[{"name": "nginx", "url": self.nginx.url}],
+                     rules=[{"name": "all", "action": "bypass"}])
+        self.addCleanup(gw.stop)
+
+        def get(target, source):
+            with gw.connect(source=source) as c:
+                c.send(request_bytes("GET", target))
+                return c.read_response()
+
+        held = [gw.connect(source="127.0.0.1") for _ in range(3)]  # one machine at its cap
+        for c in held:
+            self.addCleanup(c.close)
+        with self.assertRaises((OSError, ConnectionClosed), msg="a 4th connection from one machine got in"):
+            get("/over-the-address-cap", "127.0.0.1")
+        self.assertEqual(get("/another-machine", "127.0.0.2").status, 200, "another machine was refused too")
+        proxy = [gw.connect(source="127.0.0.3") for _ in range(4)]  # a trusted proxy carries many clients
+        for c in proxy:
+            self.addCleanup(c.close)
+        self.assertEqual(get("/through-the-proxy", "127.0.0.3").status, 200, "a trusted proxy was capped")
+        held[0].close()
+
+        def answered():  # None until the gateway has seen the close
+            try:
+                return get("/under-the-address-cap", "127.0.0.1")
+            except (OSError, ConnectionClosed):
+                return None
+        r = wait_until(answered, 10, what="the machine's freed slot to be usable again")
+        self.assertEqual(r.status, 200)
+        self.assertNotIn("over-the-address-cap", self.nginx.log_text())
+        refused = wait_until(lambda: [e for e in gw.access_log_entries() if e["status"] == 429], 5,
+                             what="the refused connection's line in the access log")
+        self.assertEqual({e["client"] for e in refused}, {"127.0.0.1"}, "the lines name the machine refused")
 
     def test_header_block_over_max_header_bytes_gets_431(self):
         self.assert_refused(request_bytes("GET", "/big-header", headers=[("X-Big", "a" * 5000)]), 431)

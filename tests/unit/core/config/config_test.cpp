@@ -22,6 +22,7 @@ TEST_CASE("the embedded default config parses to the built-in defaults") {
   CHECK(c->throttle.lock_after == 100);
   CHECK(c->master_key_file == "/var/lib/sekisho/master.key");
   CHECK(c->gateway.min_body_rate == 1024);
+  CHECK(c->gateway.max_connections_per_address == 1000);
 }
 
 TEST_CASE("an empty config means the defaults, and relative state_dir follows the file") {
@@ -101,6 +102,8 @@ TEST_CASE("bad configs name the key at fault") {
                     "break_glass.webhook_url: bad host or port"},
            bad_case{"[gateway]\nmin_body_rate = -1\n", "gateway.min_body_rate: must be between 0 and"},
            bad_case{"[gateway]\nmin_body_rate = \"1KB\"\n", "gateway.min_body_rate: expected an integer"},
+           bad_case{"[gateway]\nmax_connections_per_address = -1\n",
+                    "gateway.max_connections_per_address: must be between 0 and"},
            bad_case{"this is not toml", "not valid TOML"},
            // An identity header by a name HTTP or the gateway gives a meaning to would frame, route or
            // redirect the request it is set on.

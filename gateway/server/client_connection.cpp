@@ -24,11 +24,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Listed on the worker while waiting for the next request, so a drain can close the connection at once.
-struct idle_mark : idle_connection {
-  idle_mark(worker& w, tcp_socket& s) : idle_connection(s) { w.idle(*this); }
-};
-
 // A finished request goes to the access log and the worker's counters alike.
 void record(worker& w, const access_record& log) {
   w.metrics().record_request(log);

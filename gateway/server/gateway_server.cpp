@@ -11,6 +11,7 @@
 
 #include "core/notify/service_notify.hpp"
 #include "gateway/server/client_connection.hpp"
+#include "gateway/server/open_files.hpp"
 #include "gateway/server/pam_listener.hpp"
 #include "gateway/server/redirect_listener.hpp"
 #include "gateway/server/worker.hpp"
@@ -113,7 +114,10 @@ class server {
       error_code ec;
       auto socket = co_await acceptor.async_accept(w.io(), with_error(ec));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
+      if (ec) {  // keep serving the connections we have
+        if (out_of_resources(ec)) co_await pause_accepting(ec);
+        continue;
+      }
       switch (kind) {
         case listener::https: w.adopt(std::move(socket)); break;
         case listener::redirect:
@@ -122,6 +126,25 @@ class server {
         case listener::pam: asio::co_spawn(w.io(), serve_pam(w, std::move(socket)), asio::detached); break;
       }
     }
+  }
+
+  // Out of file descriptors (or kernel memory), accept fails at once for as long as a connection waits in
+  // the backlog: without a pause this loop would spin the first worker's thread, starving its connections.
+  // Said at most once a minute, so that a flood cannot fill the journal.
+  awaitable<void> pause_accepting(const error_code& ec) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning_ >= std::chrono::minutes(1)) {
+      last_accept_warning_ = now;
+      say("cannot accept new connections for now (" + ec.message() + "); see gateway.max_connections");
+    }
+    steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
+    error_code ignored;
+    co_await pause.async_wait(with_error(ignored));
+  }
+
+  static bool out_of_resources(const error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
   }
 
   void wait_for_signal() {
@@ -143,6 +166,8 @@ class server {
     if (!settings) return say("reload refused, keeping the running config: " + settings.message());
     auto state = gateway_state::build(std::move(*settings), say);
     if (!state) return say("reload refused, keeping the running config: " + state.message());
+    const auto warning = fit_open_file_limit((*state)->settings.gateway.max_connections);
+    if (!warning.empty()) say(warning);
     for (auto& w : workers_) w->set_state(*state);
     say("reloaded " + config_path_.string() + " (listen addresses change only on restart)");
   }
@@ -193,6 +218,7 @@ class server {
   steady_timer watchdog_{control_};
   std::chrono::seconds drain_timeout_{};
   std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point last_accept_warning_{};
 };
 
 }  // namespace
@@ -203,6 +229,7 @@ result<int> run_gateway(const std::filesystem::path& config_path, config setting
   const auto& g = (*state)->settings.gateway;
   if (g.upstreams.empty()) say("no [[upstream]] configured: every request will be refused");
   if (g.rules.empty()) say("no [[rule]] configured: every request will be denied (deny by default)");
+  if (auto warning = fit_open_file_limit(g.max_connections); !warning.empty()) say(warning);
   auto log = access_log::open(g);
   if (!log) return log.err();
   server s(config_path, *state, std::move(*log));

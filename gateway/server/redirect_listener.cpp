@@ -12,6 +12,7 @@
 #include "gateway/http/head_reader.hpp"
 #include "gateway/net/tcp_stream.hpp"
 #include "gateway/http/error_pages.hpp"
+#include "gateway/server/connection_slot.hpp"
 #include "gateway/server/read_head.hpp"
 #include "gateway/server/worker.hpp"
 
@@ -53,11 +54,18 @@ text_response answer(beast::flat_buffer& buffer, std::size_t head_size, const ga
 }  // namespace
 
 awaitable<void> serve_redirect(worker& w, tcp_socket socket, std::uint16_t https_port) {
+  const connection_slot slot(w.shared(), socket);  // a flood on port 80 meets the same caps as one on 443
   const auto pool = w.pool();
   const auto& g = pool->state().settings.gateway;
+  if (slot.refusal(g)) co_return;
   tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
-  const auto head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
+  head_read head;
+  {
+    const idle_mark mark(w, stream.socket());
+    if (w.draining()) co_return;
+    head = co_await read_head(stream, buffer, g.max_header_bytes, g.header_timeout, g.header_timeout);
+  }
   if (head.status == head_status::closed || head.status == head_status::timeout) co_return;
   auto r = head.status == head_status::ok ? answer(buffer, head.size, g, https_port)
                                           : error_page(431, 11, false);

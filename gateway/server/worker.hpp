@@ -73,6 +73,11 @@ class worker {
   bool draining_ = false;
 };
 
+// Listed on the worker while waiting for the next request, so a drain can close the connection at once.
+struct idle_mark : idle_connection {
+  idle_mark(worker& w, tcp_socket& s) : idle_connection(s) { w.idle(*this); }
+};
+
 // Every worker's counters added up, each copied on its own thread (no lock on the request path). Runs on the
 // calling worker's thread and returns there.
 awaitable<gateway_metrics> gather_metrics(const shared_services& shared);

@@ -104,6 +104,7 @@ class Gateway:
         self.config_path = os.path.join(self.state_dir, "sekisho.toml")
         self.log_path = os.path.join(self.state_dir, "gateway.log")
         self.process = None
+        self.launcher = []  # what runs the gateway, e.g. ["prlimit", "--nofile=64:64", "--"]
         self.port = None
         self.redirect_port = None
         self.pam_port = None
@@ -139,7 +140,8 @@ class Gateway:
     def start(self, timeout=20):
         """Starts the gateway and reads its ports from what it says (not what an earlier start said); raises
         PortTaken when a port it was given is in use, for a caller that can start it again on another."""
-        self.process = Process([sekisho_binary(), "--config", self.config_path, "gateway"], self.log_path)
+        self.process = Process(self.launcher + [sekisho_binary(), "--config", self.config_path, "gateway"],
+                               self.log_path)
         wait_until(lambda: "sekisho gateway: ready" in self.process.log(own=True)
                    or not self.process.running(), timeout, what="the gateway to say it is ready")
         log = self.process.log(own=True)

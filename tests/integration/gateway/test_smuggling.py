@@ -3,14 +3,22 @@ them reaches the upstream; oversized heads get 431; bodies over a route's limit 
 connection) and are not delivered whole."""
 
 import os
+import socket
 import sys
 import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Env, Gateway, Nginx, chunked, main, request_bytes, wait_until,  # noqa: E402
+from harness import (Client, Env, Gateway, Nginx, chunked, main, request_bytes, wait_until,  # noqa: E402
                      ConnectionClosed)
+
+
+def cpu_seconds(pid):
+    """User and system CPU time a process has used."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def hidden(n):
@@ -180,7 +188,8 @@ class Smuggling(unittest.TestCase):
 
     def test_one_address_cannot_take_every_connection(self):
         gw = Gateway(self.env, name="capped-per-address",
-                     gateway={"max_connections_per_address": 3, "trusted_proxies": ["127.0.0.3"]},
+                     gateway={"max_connections_per_address": 3, "trusted_proxies": ["127.0.0.3"],
+                              "redirect_listen": ["127.0.0.1:0"]},
                      upstreams=[{"name": "nginx", "url": self.nginx.url}],
                      rules=[{"name": "all", "action": "bypass"}])
         self.addCleanup(gw.stop)
@@ -196,6 +205,13 @@ class Smuggling(unittest.TestCase):
         with self.assertRaises((OSError, ConnectionClosed), msg="a 4th connection from one machine got in"):
             get("/over-the-address-cap", "127.0.0.1")
         self.assertEqual(get("/another-machine", "127.0.0.2").status, 200, "another machine was refused too")
+        for source, served in (("127.0.0.1", False), ("127.0.0.2", True)):  # port 80 counts the same ones
+            with Client(gw.redirect_port, tls=False, source=source) as c:
+                c.send(request_bytes("GET", "/plain"))
+                if served:
+                    self.assertEqual(c.read_response().status, 301)
+                else:
+                    self.assertRaises((OSError, ConnectionClosed), c.read_response)
         proxy = [gw.connect(source="127.0.0.3") for _ in range(4)]  # a trusted proxy carries many clients
         for c in proxy:
             self.addCleanup(c.close)
@@ -213,6 +229,30 @@ class Smuggling(unittest.TestCase):
         refused = wait_until(lambda: [e for e in gw.access_log_entries() if e["status"] == 429], 5,
                              what="the refused connection's line in the access log")
         self.assertEqual({e["client"] for e in refused}, {"127.0.0.1"}, "the lines name the machine refused")
+
+    def test_out_of_file_descriptors_the_gateway_waits_rather_than_spins_and_recovers(self):
+        gw = Gateway(self.env, name="few-files", upstreams=[{"name": "nginx", "url": self.nginx.url}],
+                     rules=[{"name": "all", "action": "bypass"}], start=False)
+        gw.launcher = ["prlimit", "--nofile=64:64", "--"]  # a hard limit the gateway cannot raise
+        gw.start()
+        self.addCleanup(gw.stop)
+        self.assertIn("the open-file limit is 64", gw.log(), "no word that max_connections cannot be met")
+        flood = [socket.create_connection(("127.0.0.1", gw.port), 5) for _ in range(80)]
+        for s in flood:
+            self.addCleanup(s.close)
+        wait_until(lambda: "cannot accept new connections for now" in gw.log(), 10, what="running dry")
+        before = cpu_seconds(gw.process.pid)
+        time.sleep(2)
+        self.assertLess(cpu_seconds(gw.process.pid) - before, 0.5, "the accept loop spins while out of files")
+        for s in flood:
+            s.close()
+
+        def answered():  # None while the flood's connections are still being let go
+            try:
+                return gw.request("GET", "/after-the-flood")
+            except (OSError, ConnectionClosed):
+                return None
+        self.assertEqual(wait_until(answered, 20, what="the gateway to serve again").status, 200)
 
     def test_header_block_over_max_header_bytes_gets_431(self):
         self.assert_refused(request_bytes("GET", "/big-header", headers=[("X-Big", "a" * 5000)]), 431)

@@ -64,7 +64,7 @@ struct gateway_config {
   int threads = 0;                           // 0 = one per core
   int max_connections = 10000;
   // From one client address (IPv6: one /64) at once; trusted_proxies excepted; 0 = no limit. A browser
-  // opens up to six per host name: this leaves room for a terminal server or NAT with over 100 users.
+  // opens up to six per host name: this leaves room for a terminal server or NAT with about 150 users.
   int max_connections_per_address = 1000;
   std::size_t max_header_bytes = 16 * 1024;  // larger → 431
   std::size_t max_body_bytes = 1ull << 40;   // per request unless the upstream says otherwise

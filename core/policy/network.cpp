@@ -57,12 +57,6 @@ std::optional<ip_address> parse_ipv6(std::string_view text) {
   return a;
 }
 
-bool is_ipv4_mapped(const ip_address& a) {
-  for (std::size_t i = 0; i < 10; ++i)
-    if (a.bytes[i] != 0) return false;
-  return a.bytes[10] == 0xFF && a.bytes[11] == 0xFF;
-}
-
 // The mask byte for position i of a prefix of `bits` bits.
 std::uint8_t mask_byte(std::size_t i, int bits) {
   const int covered = bits - static_cast<int>(i * 8);
@@ -72,6 +66,12 @@ std::uint8_t mask_byte(std::size_t i, int bits) {
 }
 
 }  // namespace
+
+bool is_ipv4_mapped(const ip_address& a) {
+  for (std::size_t i = 0; i < 10; ++i)
+    if (a.bytes[i] != 0) return false;
+  return a.bytes[10] == 0xFF && a.bytes[11] == 0xFF;
+}
 
 bool ip_network::contains(const ip_address& a) const {
   assert(prefix_length >= 0 && prefix_length <= 128);

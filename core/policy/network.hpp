@@ -22,6 +22,7 @@ struct ip_network {
 };
 
 result<ip_address> parse_ip_address(std::string_view text);
+bool is_ipv4_mapped(const ip_address& a);  // an IPv4 address, stored as ::ffff:a.b.c.d
 // "10.0.0.0/8", "fd00::/8", or a single address. Host bits set beyond the prefix are an error.
 result<ip_network> parse_ip_network(std::string_view text);
 std::string to_string(const ip_address& a);  // IPv4 in dotted form

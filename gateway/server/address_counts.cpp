@@ -7,14 +7,9 @@
 namespace sekisho::gateway {
 namespace {
 
-bool is_ipv4(const ip_address& a) {
-  constexpr std::array<std::uint8_t, 12> mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return std::equal(mapped.begin(), mapped.end(), a.bytes.begin());
-}
-
 // The whole address for IPv4; the /64 for IPv6.
 ip_address counted_as(const ip_address& a) {
-  if (is_ipv4(a)) return a;
+  if (is_ipv4_mapped(a)) return a;
   ip_address block = a;
   std::fill(block.bytes.begin() + 8, block.bytes.end(), 0);
   return block;

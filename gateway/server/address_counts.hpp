@@ -3,8 +3,6 @@
 // gateway.max_connections from the rest of the hospital. IPv6 clients are counted per /64, the block one host
 // is usually given, so that a host cannot escape the cap by taking a new address for each connection.
 #pragma once
-#include <array>
-#include <cstdint>
 #include <mutex>
 #include <unordered_map>
 

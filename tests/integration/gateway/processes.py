@@ -68,13 +68,24 @@ def find_tool(name):
     return path
 
 
+def _stat_after_name(pid):
+    """/proc/PID/stat's fields after the process name (field 3 on): the name may hold spaces and parentheses."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
 def _start_time(pid):
     """The process's start time in clock ticks (/proc/PID/stat field 22): with the PID, names one process."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
+        return _stat_after_name(pid)[19]
     except (OSError, IndexError):
         return None
+
+
+def cpu_seconds(pid):
+    """User and system CPU time a process has used (/proc/PID/stat fields 14 and 15)."""
+    fields = _stat_after_name(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_of(pid):

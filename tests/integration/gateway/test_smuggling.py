@@ -10,15 +10,9 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from processes import cpu_seconds  # noqa: E402
 from harness import (Client, Env, Gateway, Nginx, chunked, main, request_bytes, wait_until,  # noqa: E402
                      ConnectionClosed)
-
-
-def cpu_seconds(pid):
-    """User and system CPU time a process has used."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def hidden(n):

@@ -43,13 +43,9 @@ finish() {
 
 # enroll_totp USER: adds an authenticator app, confirming with oathtool's code; sets TOTP_KEY (base32).
 enroll_totp() {
-  coproc TOTP { sk totp add "$1" 2>&1; }
-  local pid=$TOTP_PID line
-  TOTP_KEY=""
-  while IFS= read -r line <&"${TOTP[0]}"; do
-    case "$line" in *"enter this key by hand"*) TOTP_KEY=${line##*: }; break ;; esac
-  done
-  oathtool --totp -b "$TOTP_KEY" >&"${TOTP[1]}"; cat <&"${TOTP[0]}" >/dev/null; wait "$pid"
+  "$(dirname "${BASH_SOURCE[0]}")/../../tools/totp_add_answered.sh" "$WORK/totp.key" \
+    "$SEKISHO" --config "$CONFIG" totp add "$1" >/dev/null
+  TOTP_KEY=$(cat "$WORK/totp.key")
 }
 # start_authd: authd in the background (log in $WORK/authd.log, pid in AUTHD_PID) once it answers.
 start_authd() {

@@ -44,13 +44,9 @@ sk() { sekisho --config /etc/sekisho/sekisho.toml "$@"; }
 sk init --state-dir /var/lib/sekisho </dev/null >"$WORK/init.log" 2>&1 && say init ok || say init failed
 sk user add nurse >/dev/null
 echo 'Sakura-Hana#2026' | sk user passwd nurse >/dev/null
-coproc TOTP { sk totp add nurse 2>&1; }
-totp_pid=$TOTP_PID  # bash unsets TOTP_PID when the coprocess ends
-key=""
-while IFS= read -r line <&"${TOTP[0]}"; do
-  case "$line" in *"enter this key by hand"*) key=${line##*: }; break ;; esac
-done
-oathtool --totp -b "$key" >&"${TOTP[1]}"; cat <&"${TOTP[0]}" >/dev/null; wait "$totp_pid" || true
+"$(dirname "$0")/../../../tools/totp_add_answered.sh" "$WORK/totp.key" \
+  sekisho --config /etc/sekisho/sekisho.toml totp add nurse >/dev/null || true
+key=$(cat "$WORK/totp.key" 2>/dev/null || true)
 # Root made the files: they belong to authd's user, and the key to the gateway's group (sekisho(1), FILES).
 chown -R sekisho:sekisho /var/lib/sekisho
 chgrp sekisho /etc/sekisho/tls/server.key && chmod 0640 /etc/sekisho/tls/server.key

@@ -23,16 +23,8 @@ if ! sk user show yamada >/dev/null 2>&1; then
   step "sekisho user passwd yamada (the demo password is Sakura-Hana#2026)"
   echo 'Sakura-Hana#2026' | sk user passwd yamada
   step "sekisho totp add yamada (the demo answers with oathtool in place of a phone)"
-  coproc TOTP { sk totp add yamada --label "demo phone" 2>&1; }
-totp_pid=$TOTP_PID
-  while IFS= read -r line <&"${TOTP[0]}"; do
-    echo "$line"
-    case "$line" in *"enter this key by hand"*) key=${line##*: }; break ;; esac
-  done
-  echo "$key" >"$demo/yamada-totp.key"
-  oathtool --totp -b "$key" >&"${TOTP[1]}"
-  cat <&"${TOTP[0]}"
-  wait "$totp_pid"
+  tools/totp_add_answered.sh "$demo/yamada-totp.key" \
+    build/cli/sekisho --config "$demo/sekisho.toml" totp add yamada --label "demo phone"
   step "sekisho recovery-codes yamada"
   sk recovery-codes yamada
 fi
@@ -112,6 +104,8 @@ step "sekisho audit verify"
 sk audit verify
 step "who opened what: the gateway's access log"
 tail -n 3 "$demo/state/access.log"
+step "requests without a login (the closed EHR above): a file of their own, which a flood cannot rotate"
+tail -n 1 "$demo/state/access.anonymous.log"
 
 step "Sekisho keeps running: https://localhost:8443/ (demo certificate: $demo/state/demo-server.crt). Ctrl-C stops it."
 grep -o 'https://localhost:8443/.sekisho/enroll?t=[A-Za-z0-9_-]*' "$demo/sato-enrollment.txt" |

@@ -2,26 +2,36 @@
 // I/O threads append lines to a buffer; a background thread writes the buffer out every flush interval
 // (or sooner when it fills), so neither a slow disk nor a wake-up per request ever stalls an I/O thread.
 // A buffer that the disk cannot keep up with drops lines and counts them rather than grow without bound.
+//
+// Requests made in a session (a user's) and requests without one (login pages, refused requests, bypass
+// routes, connections closed for a cap) go to two files, each rotated on its own: rotation deletes the
+// oldest file, and traffic anyone can send without an account must not be able to push the record of who
+// opened which chart out of the files kept.
 #pragma once
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "core/config/gateway_config.hpp"
 #include "core/util/result.hpp"
 #include "gateway/http/access_record.hpp"
+#include "gateway/server/rotating_file.hpp"
 
 namespace sekisho::gateway {
 
+// Where the lines without a user go: access.log → access.anonymous.log, beside it.
+std::filesystem::path anonymous_log_path(const std::filesystem::path& access_log);
+
 class access_log {
  public:
-  // Off when gateway.access_log is empty; "journal" writes to standard output (journald under systemd).
+  // Off when gateway.access_log is empty; "journal" writes both kinds to standard output (journald under
+  // systemd, which keeps them by its own rules).
   static result<std::unique_ptr<access_log>> open(const gateway_config& g);
   ~access_log();  // writes out what is buffered
 
@@ -29,21 +39,27 @@ class access_log {
   std::uint64_t dropped() const { return dropped_.load(); }
 
  private:
-  access_log(std::filesystem::path path, bool with_query, std::uint64_t max_bytes, int keep);
+  // Lines waiting for the writer (guarded by mutex_), and the file they go to (the writer's alone; none:
+  // standard output).
+  struct lines_to {
+    std::string buffer;
+    std::optional<rotating_file> file;
+  };
+
+  explicit access_log(bool with_query) : with_query_(with_query) {}
+  lines_to& destination(const access_record& r) {
+    return r.user.empty() && split_ ? without_user_ : with_user_;
+  }
   void run();
-  void append(const std::string& lines);
-  void rotate();
+  bool ready() const;
+  static void write_out(lines_to& to, const std::string& batch);
 
-  std::filesystem::path path_;
   bool with_query_;
-  std::uint64_t max_bytes_;
-  int keep_;
-  std::ofstream file_;
-  std::uint64_t size_ = 0;
-
+  bool split_ = false;  // two files; the journal takes both kinds
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::string buffer_;
+  lines_to with_user_;
+  lines_to without_user_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> dropped_{0};
   std::thread writer_;

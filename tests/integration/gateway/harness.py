@@ -186,10 +186,13 @@ class Gateway:
             c.send(request_bytes(method, target, host, headers, body))
             return c.read_response(method)
 
+    ACCESS_LOGS = ("access.log", "access.anonymous.log")  # requests in a session; requests without one
+
     def access_log_entries(self):
-        """The access log's lines as dicts; a last line still being written is left out."""
-        return [json.loads(line) for line in complete_lines(os.path.join(self.state_dir, "access.log"))
-                if line.strip()]
+        """The lines of both access logs as dicts, by time; a last line still being written is left out."""
+        entries = [json.loads(line) for name in self.ACCESS_LOGS
+                   for line in complete_lines(os.path.join(self.state_dir, name)) if line.strip()]
+        return sorted(entries, key=lambda e: e["time"])  # the same format always: text order is time order
 
     def stop(self):
         if self.process:

@@ -13,8 +13,8 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from accounts import authd_clients_config, start_with_nurse_session  # noqa: E402
-from harness import (Env, Gateway, Nginx, RecordingUpstream, main, parse_fields, sekisho_binary,  # noqa: E402
-                     wait_until)
+from harness import (Env, Gateway, Nginx, RecordingUpstream, complete_lines, main, parse_fields,  # noqa: E402
+                     request_bytes, sekisho_binary, wait_until)
 
 COOKIE = "__Host-sekisho"
 
@@ -41,7 +41,9 @@ class Identity(unittest.TestCase):
                                        b"\r\nok")
         cls.addClassCleanup(cls.cached.stop)
         cls.addClassCleanup(cls.nginx.stop)
+        # Small access-log files, one generation kept: a flood without a session rotates its own file.
         cls.gw = Gateway(cls.env, name="state", start=False, extra=authd_clients_config(),
+                         gateway={"access_log_max_bytes": 1 << 20, "access_log_keep": 1},
                          upstreams=[{"name": "chart", "path_prefix": "/chart", "url": cls.recorder.url},
                                     {"name": "lab", "path_prefix": "/lab", "url": cls.recorder.url,
                                      "identity_header": "X-EHR-User"},
@@ -143,8 +145,29 @@ class Identity(unittest.TestCase):
                              5, what="the access log line")
         self.assertEqual(entries[-1]["user"], "nurse")
         self.assertTrue(entries[-1]["session"], "no session hash")
-        with open(os.path.join(self.gw.state_dir, "access.log")) as f:
-            self.assertNotIn(self.session, f.read(), "the session id itself is in the access log")
+        for name in Gateway.ACCESS_LOGS:
+            with open(os.path.join(self.gw.state_dir, name)) as f:
+                self.assertNotIn(self.session, f.read(), f"the session id itself is in {name}")
+
+    def test_requests_without_a_session_cannot_rotate_who_opened_what_away(self):
+        # Rotation deletes the oldest file. Anyone on the network can send requests without logging in; were
+        # their lines in the same file, 2 MiB of them would push the nurse's line below out of the one
+        # generation kept, and with it the record that she opened this chart.
+        self.forwarded_head("/chart/P000777", [self.cookie()])
+        logs = [os.path.join(self.gw.state_dir, name) for name in Gateway.ACCESS_LOGS]
+        wait_until(lambda: any("P000777" in line for line in complete_lines(logs[0])), 5,
+                   what="the nurse's line")
+        junk = "q=" + "x" * 6000
+        with self.gw.connect() as c:
+            for i in range(450):  # 2.7 MB of lines without a user, each a redirect to the login page
+                c.send(request_bytes("GET", f"/chart/P{i:06}?{junk}", host=self.host()))
+                self.assertEqual(c.read_response().status, 302)
+        wait_until(lambda: os.path.exists(logs[1] + ".1") and any(
+            "P000449" in line for line in complete_lines(logs[1])), 5, what="the anonymous log rotated")
+        self.assertTrue(any('"path":"/chart/P000777"' in line and '"user":"nurse"' in line
+                            for line in complete_lines(logs[0])), "the nurse's line was rotated away")
+        self.assertFalse(os.path.exists(logs[0] + ".1"), "the flood rotated the log of requests in a session")
+        self.assertFalse(any("P000449" in line for line in complete_lines(logs[0])))
 
 
 if __name__ == "__main__":

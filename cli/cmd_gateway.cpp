@@ -17,6 +17,7 @@ int run_gateway_command(const args&, const fs::path& config_path) {
   auto cfg = load_config(config_path);
   if (!cfg) return fail(cfg.message());
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);  // past a file-size limit, the access log's write fails (and is retried): no crash
   auto code = gateway::run_gateway(config_path, std::move(*cfg));
   if (!code) return fail(code.message());
   return *code;

@@ -43,6 +43,7 @@ int run_both(const args&, const fs::path& config_path) {
   auto cfg = load_config(config_path);
   if (!cfg) return fail(cfg.message());
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);  // past a file-size limit, the access log's write fails (and is retried): no crash
   const pid_t authd = start_authd(config_path);
   if (authd < 0) return fail("cannot start authd");
   if (!wait_for_authd(*cfg, authd)) {

@@ -98,6 +98,13 @@ void render_gateway(page& p, const gateway_metrics& g) {
            "Calls to authd that got no reply (authd down, timed out, or a broken frame), by request op.");
   for (const auto& [op, counts] : g.authd_calls())
     p.sample("sekisho_authd_call_errors_total", {{"op", op}}, std::to_string(counts.errors));
+  p.family("sekisho_gateway_access_log_failing", "gauge",
+           "1 while the access log cannot be written (its lines wait in memory and are tried again), else 0.");
+  p.sample("sekisho_gateway_access_log_failing", {}, g.access_log.failing ? "1" : "0");
+  p.family("sekisho_gateway_access_log_lines_lost_total", "counter",
+           "Access-log lines lost since the gateway started: the disk refused them for longer than memory could "
+           "hold them.");
+  p.sample("sekisho_gateway_access_log_lines_lost_total", {}, std::to_string(g.access_log.lines_lost));
 }
 
 // A count from authd's reply: a non-negative integer, else 0.

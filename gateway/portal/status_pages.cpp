@@ -4,6 +4,7 @@
 
 #include "gateway/portal/metrics_page.hpp"
 #include "gateway/portal/portal_exchange.hpp"
+#include "gateway/server/access_log.hpp"
 #include "gateway/server/worker.hpp"
 
 namespace sekisho::gateway {
@@ -27,23 +28,34 @@ bool flag(const json& reply, const char* key) {
 
 }  // namespace
 
-health_verdict judge_health(const result<json>& reply) {
-  if (!reply || !reply->is_object()) return {503, "authd unreachable\n"};
+namespace {
+
+std::string authd_problems(const result<json>& reply) {
+  if (!reply || !reply->is_object()) return "authd unreachable\n";
   // authd answered, but its store failed before the handler could say so.
   if (!flag(*reply, "ok")) {
     const auto error = reply->find("error");
     const bool store = error != reply->end() && error->is_string() && error->get<std::string>() == "unavailable";
-    return {503, store ? "database not writable\n" : "authd unreachable\n"};
+    return store ? "database not writable\n" : "authd unreachable\n";
   }
   std::string problems;
   if (!flag(*reply, "database_writable")) problems += "database not writable\n";
   if (!flag(*reply, "clock_synchronised")) problems += "clock not synchronised\n";
+  return problems;
+}
+
+}  // namespace
+
+health_verdict judge_health(const result<json>& reply, bool access_log_failing) {
+  auto problems = authd_problems(reply);
+  if (access_log_failing) problems += "access log not writable\n";
   if (problems.empty()) return {200, "ok\n"};
   return {503, std::move(problems)};
 }
 
 awaitable<text_response> serve_health(const portal_request& r, authd_channel& authd) {
-  const auto verdict = judge_health(co_await authd.call(request("health")));
+  const bool access_log_failing = r.workers != nullptr && r.workers->log != nullptr && r.workers->log->failing();
+  const auto verdict = judge_health(co_await authd.call(request("health")), access_log_failing);
   co_return plain(r, static_cast<http::status>(verdict.status), text_plain, verdict.body);
 }
 

@@ -52,6 +52,14 @@ class gateway_metrics {
   const upstream_map& requests() const { return requests_; }
   const authd_map& authd_calls() const { return authd_; }
 
+  // The access log's writer, one for every worker (gather_metrics reads it): lines lost since the start, and
+  // whether its file refuses lines now.
+  struct access_log_counts {
+    std::uint64_t lines_lost = 0;
+    bool failing = false;
+  };
+  access_log_counts access_log;
+
  private:
   upstream_map requests_;  // by upstream name (no_upstream for the gateway's own answers)
   authd_map authd_;        // by op

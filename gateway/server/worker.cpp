@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "gateway/server/access_log.hpp"
 #include "gateway/server/client_connection.hpp"
 
 namespace sekisho::gateway {
@@ -42,6 +43,7 @@ awaitable<gateway_metrics> gather_metrics(const shared_services& shared) {
   for (worker* w : shared.workers)
     total += co_await asio::co_spawn(
         w->io(), [w]() -> awaitable<gateway_metrics> { co_return w->metrics(); }, use_awaitable);
+  if (shared.log != nullptr) total.access_log = {shared.log->lines_lost(), shared.log->failing()};
   co_return total;
 }
 

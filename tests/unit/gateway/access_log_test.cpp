@@ -1,10 +1,13 @@
 #include "gateway/server/access_log.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/file_size_limit.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 using namespace sekisho;
@@ -100,4 +103,76 @@ TEST_CASE("a file that cannot be opened is refused with its name") {
   auto log = access_log::open(logging_to(dir.path() / "missing" / "access.log", 1 << 20, 2));
   REQUIRE_FALSE(log);
   CHECK(log.message().find("missing/access.log") != std::string::npos);
+}
+
+namespace {
+
+// Waits (at most 5 s) for the writer to reach a state.
+template <class Condition>
+bool eventually(Condition condition) {
+  for (int i = 0; i < 500 && !condition(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return condition();
+}
+
+// An access log (files of 1 GiB) on a disk that is full from the moment the log has opened its files.
+struct log_on_full_disk {
+  test::temp_dir dir;
+  fs::path file = dir.path() / "access.log";
+  std::unique_ptr<access_log> log = std::move(access_log::open(logging_to(file, 1 << 30, 2)).value());
+  test::file_size_limit full{0};
+};
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("lines the disk refuses wait in memory and are written, once each and in order, when it takes them") {
+  log_on_full_disk d;
+  auto& [dir, file, log, full] = d;
+  for (int i = 0; i < 50; ++i) log->write(request("nurse", "/patients/P" + std::to_string(1000 + i)));
+  REQUIRE(eventually([&] { return log->failing(); }));
+  CHECK(fs::file_size(file) == 0);
+  full.lift();  // room again
+  REQUIRE(eventually([&] { return !log->failing(); }));
+  log->write(request("nurse", "/patients/P2000"));
+  log.reset();
+  const auto text = read_file(file);
+  CHECK(count_of(text, "\n") == 51);
+  for (int i = 0; i < 50; ++i) CHECK(count_of(text, "/patients/P" + std::to_string(1000 + i) + "\"") == 1);
+  CHECK(text.find("P1000") < text.find("P1049"));
+  CHECK(text.find("P1049") < text.find("P2000"));
+}
+
+TEST_CASE("while the disk refuses lines, memory holds 32 MiB of them; those beyond are counted as lost") {
+  log_on_full_disk d;
+  auto& [dir, file, log, full] = d;
+  const auto line_bytes = [] {
+    std::string line;
+    append_json_line(line, request("nurse", "/patients/P000123"), false);
+    return line.size();
+  }();
+  const std::size_t total = 32 * 1024 * 1024 / line_bytes + 1000;
+  for (std::size_t i = 0; i < total; ++i) log->write(request("nurse", "/patients/P000123"));
+  REQUIRE(eventually([&] { return log->failing(); }));
+  CHECK(log->lines_lost() >= 999);  // no more than 32 MiB kept
+  full.lift();
+  REQUIRE(eventually([&] { return !log->failing(); }));
+  const auto lost = log->lines_lost();
+  log.reset();
+  CHECK(count_of(read_file(file), "\n") + lost == total);  // every line written or counted, none in between
+}
+
+TEST_CASE("stopping while the disk refuses lines ends at once, without waiting for it") {
+  log_on_full_disk d;
+  auto& [dir, file, log, full] = d;
+  log->write(request("nurse", "/patients/P000123"));
+  REQUIRE(eventually([&] { return log->failing(); }));
+  const auto before = std::chrono::steady_clock::now();
+  log.reset();  // no waiting for a disk that may never come back
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+  CHECK(fs::file_size(file) == 0);
 }

@@ -128,6 +128,7 @@ TEST_CASE("render_metrics: valid exposition, labels escaped, histograms cumulati
   g.record_request(no_upstream, 403, 0.001);
   g.record_authd_call("session.check", 0.0004, true);
   g.record_authd_call("session.check", 2.5, false);
+  g.access_log = {7, true};
 
   const auto text = render_metrics(g, &authd_reply);
   CHECK(text.find("ehr \\\"main\\\"\\\\\\nwing") != std::string::npos);  // escaped as the format says
@@ -163,6 +164,10 @@ TEST_CASE("render_metrics: valid exposition, labels escaped, histograms cumulati
   CHECK(find(e, "sekisho_authd_call_duration_seconds_count", {{"op", "session.check"}})[0].value == 2);
   CHECK(find(e, "sekisho_authd_call_duration_seconds_bucket", {{"op", "session.check"}, {"le", "2.5"}})[0].value == 2);
   CHECK(find(e, "sekisho_authd_call_errors_total", {{"op", "session.check"}})[0].value == 1);
+  CHECK(e.types.at("sekisho_gateway_access_log_failing") == "gauge");
+  CHECK(find(e, "sekisho_gateway_access_log_failing")[0].value == 1);
+  CHECK(e.types.at("sekisho_gateway_access_log_lines_lost_total") == "counter");
+  CHECK(find(e, "sekisho_gateway_access_log_lines_lost_total")[0].value == 7);
 
   CHECK(find(e, "sekisho_authd_up")[0].value == 1);
   CHECK(find(e, "sekisho_logins_total", {{"channel", "web"}, {"method", "totp"}, {"result", "success"}})[0].value == 3);
@@ -244,22 +249,29 @@ TEST_CASE("is_loopback_address: 127.0.0.0/8 and ::1 (also IPv4-mapped), nothing 
     CHECK_MESSAGE(!is_loopback_address(*parse_ip_address(a)), a);
 }
 
-TEST_CASE("judge_health: ok only when authd answers and both checks pass; one line per problem") {
+TEST_CASE("judge_health: ok only when authd answers, both checks pass and the access log is written") {
   using R = result<json>;
   const auto good = json{{"ok", true}, {"database_writable", true}, {"clock_synchronised", true}};
-  auto v = judge_health(R(good));
+  auto v = judge_health(R(good), false);
   CHECK(v.status == 200);
   CHECK(v.body == "ok\n");
-  v = judge_health(R(make_error("cannot reach authd")));
+  v = judge_health(R(make_error("cannot reach authd")), false);
   CHECK(v.status == 503);
   CHECK(v.body == "authd unreachable\n");
-  v = judge_health(R(json{{"ok", true}, {"database_writable", false}, {"clock_synchronised", false}}));
+  v = judge_health(R(json{{"ok", true}, {"database_writable", false}, {"clock_synchronised", false}}), false);
   CHECK(v.status == 503);
   CHECK(v.body == "database not writable\nclock not synchronised\n");
-  v = judge_health(R(json{{"ok", true}, {"database_writable", true}, {"clock_synchronised", false}}));
+  v = judge_health(R(json{{"ok", true}, {"database_writable", true}, {"clock_synchronised", false}}), false);
   CHECK(v.body == "clock not synchronised\n");
-  v = judge_health(R(json{{"ok", false}, {"error", "unavailable"}}));
+  v = judge_health(R(json{{"ok", false}, {"error", "unavailable"}}), false);
   CHECK(v.body == "database not writable\n");
-  v = judge_health(R(json{{"ok", false}, {"error", "unknown_request"}}));  // an authd older than this gateway
+  v = judge_health(R(json{{"ok", false}, {"error", "unknown_request"}}), false);  // an authd older than this gateway
   CHECK(v.body == "authd unreachable\n");
+  // A gateway whose access log cannot be written is not healthy, whatever authd says: the guideline's
+  // record of who opened what is not being kept.
+  v = judge_health(R(good), true);
+  CHECK(v.status == 503);
+  CHECK(v.body == "access log not writable\n");
+  v = judge_health(R(make_error("cannot reach authd")), true);
+  CHECK(v.body == "authd unreachable\naccess log not writable\n");
 }

@@ -102,8 +102,8 @@ void render_gateway(page& p, const gateway_metrics& g) {
            "1 while the access log cannot be written (its lines wait in memory and are tried again), else 0.");
   p.sample("sekisho_gateway_access_log_failing", {}, g.access_log.failing ? "1" : "0");
   p.family("sekisho_gateway_access_log_lines_lost_total", "counter",
-           "Access-log lines lost since the gateway started: the disk refused them for longer than memory could "
-           "hold them.");
+           "Access-log lines lost since the gateway started: the disk refused them, or fell behind, for longer than "
+           "memory could hold them.");
   p.sample("sekisho_gateway_access_log_lines_lost_total", {}, std::to_string(g.access_log.lines_lost));
 }
 

@@ -26,10 +26,6 @@ bool flag(const json& reply, const char* key) {
   return it != reply.end() && it->is_boolean() && it->get<bool>();
 }
 
-}  // namespace
-
-namespace {
-
 std::string authd_problems(const result<json>& reply) {
   if (!reply || !reply->is_object()) return "authd unreachable\n";
   // authd answered, but its store failed before the handler could say so.

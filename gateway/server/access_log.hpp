@@ -40,7 +40,7 @@ class access_log {
 
   void write(const access_record& r);
 
-  // Lines lost since the start: the disk refused them for longer than the buffer could hold them.
+  // Lines lost since the start: the disk refused them, or fell behind, for longer than the buffer could hold them.
   std::uint64_t lines_lost() const;
   // The last write was refused, and lines wait in memory.
   bool failing() const { return failing_.load(); }

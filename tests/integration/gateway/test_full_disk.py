@@ -62,12 +62,16 @@ class FullDisk(unittest.TestCase):
     def host(self):
         return f"ehr.test:{self.gw.port}"
 
-    def open_chart(self, patient):
+    def open_charts(self, patients):
+        """One keep-alive connection, so one worker writes the lines, in the order the charts were opened."""
         if not self.session:
             self.fail("no session to test with: " + self.login_problem)
-        r = self.gw.request("GET", f"/chart/{patient}", host=self.host(),
-                            headers=[("Cookie", f"{COOKIE}={self.session}")])
-        self.assertEqual(r.status, 200, f"{patient}: the gateway must keep serving the EHR: {r}")
+        with self.gw.connect() as c:
+            for patient in patients:
+                c.send(request_bytes("GET", f"/chart/{patient}", self.host(),
+                                     [("Cookie", f"{COOKIE}={self.session}")]))
+                r = c.read_response()
+                self.assertEqual(r.status, 200, f"{patient}: the gateway must keep serving the EHR: {r}")
 
     def lines(self):
         return list(complete_lines(os.path.join(self.logs, "access.log")))
@@ -82,15 +86,14 @@ class FullDisk(unittest.TestCase):
                 value(samples, "sekisho_gateway_access_log_lines_lost_total"))
 
     def test_a_full_disk_delays_the_record_of_who_opened_what_but_loses_none_of_it(self):
-        self.open_chart("P000001")
+        self.open_charts(["P000001"])
         wait_until(lambda: any("P000001" in line for line in self.lines()), 5, what="the first line")
         self.assertEqual(self.health(), (200, "ok\n"))
 
         filler = fill(self.logs)
         # The file's last page still has room for a few lines; 40 of them (about 12 KB) are past it.
         patients = [f"P1{i:05}" for i in range(40)]
-        for patient in patients:
-            self.open_chart(patient)
+        self.open_charts(patients)
         wait_until(lambda: self.health()[0] == 503, 5, what="health to report the access log")
         self.assertEqual(self.health(), (503, "access log not writable\n"))
         self.assertEqual(self.failing_gauge(), (1, 0))
